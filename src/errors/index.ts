@@ -1,0 +1,17 @@
+export {
+  isTusError,
+  TusAbortError,
+  TusChecksumMismatchError,
+  TusChecksumUnsupportedError,
+  TusCommunicationError,
+  TusError,
+  type TusErrorCode,
+  type TusErrorDetails,
+  TusExtensionUnsupportedError,
+  TusInputError,
+  TusNetworkError,
+  TusProtocolError,
+  TusStallError,
+  TusTimeoutError,
+  TusUploadFailed,
+} from './tus-error.js';

@@ -1,0 +1,231 @@
+/**
+ * Error classes of resumable-upload. Every error the library throws on purpose is a
+ * `TusError` with a stable `code`; messages are for people, fields are for code.
+ *
+ * `instanceof` works across two copies of the package: each instance carries the list
+ * of kinds it belongs to under a `Symbol.for` key, and every class checks that list.
+ */
+
+const KINDS: unique symbol = Symbol.for('resumable-upload.error-kinds') as never;
+
+/** What is known about the request and response that led to an error. */
+export interface TusErrorDetails {
+  /** HTTP method of the request, e.g. `PATCH`. */
+  method?: string | undefined;
+  /** URL of the request. */
+  url?: string | undefined;
+  /** HTTP status of the response, when one arrived. */
+  status?: number | undefined;
+  /** Response headers (lower-case names), when a response arrived. */
+  responseHeaders?: Readonly<Record<string, string>> | undefined;
+  /** Response body (text, truncated), when a response arrived. */
+  responseBody?: string | undefined;
+  /** The error that caused this one. */
+  cause?: unknown;
+}
+
+export type TusErrorCode =
+  | 'TUS_ERR'
+  | 'TUS_ERR_COMMUNICATION'
+  | 'TUS_ERR_NETWORK'
+  | 'TUS_ERR_TIMEOUT'
+  | 'TUS_ERR_STALLED'
+  | 'TUS_ERR_CHECKSUM_MISMATCH'
+  | 'TUS_ERR_PROTOCOL'
+  | 'TUS_ERR_UPLOAD_FAILED'
+  | 'TUS_ERR_ABORTED'
+  | 'TUS_ERR_CHECKSUM_UNSUPPORTED'
+  | 'TUS_ERR_EXTENSION_UNSUPPORTED'
+  | 'TUS_ERR_INPUT';
+
+function hasKind(value: unknown, kind: string): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const kinds = (value as { [KINDS]?: unknown })[KINDS];
+  return Array.isArray(kinds) && kinds.includes(kind);
+}
+
+/** Base class of every error resumable-upload throws on purpose. */
+export class TusError extends Error {
+  /** Stable identity of the class, used by `instanceof` across package copies. */
+  static readonly kind: string = 'TusError';
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasKind(value, (this as unknown as { kind: string }).kind);
+  }
+
+  /** Stable machine-readable code: messages may change, codes do not. */
+  readonly code: TusErrorCode;
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+  readonly status: number | undefined;
+  readonly responseHeaders: Readonly<Record<string, string>> | undefined;
+  readonly responseBody: string | undefined;
+  declare readonly [KINDS]: readonly string[];
+
+  constructor(message: string, details: TusErrorDetails = {}, code: TusErrorCode = 'TUS_ERR') {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.method = details.method;
+    this.url = details.url;
+    this.status = details.status;
+    this.responseHeaders = details.responseHeaders;
+    this.responseBody = details.responseBody;
+    const kinds: string[] = [];
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; ) {
+      const kind = (c as { kind?: unknown }).kind;
+      if (typeof kind === 'string') kinds.push(kind);
+      c = Object.getPrototypeOf(c);
+    }
+    Object.defineProperty(this, KINDS, { value: Object.freeze(kinds), enumerable: false });
+    Object.defineProperty(this, 'name', { value: kinds[0] ?? 'TusError', enumerable: false });
+  }
+}
+
+/** The server answered with a status the client did not expect (or no answer came). */
+export class TusCommunicationError extends TusError {
+  static override readonly kind: string = 'TusCommunicationError';
+  constructor(
+    message: string,
+    details: TusErrorDetails = {},
+    code: TusErrorCode = 'TUS_ERR_COMMUNICATION',
+  ) {
+    super(message, details, code);
+  }
+}
+
+/** The request failed below HTTP: refused, reset, DNS, TLS. Retried by default. */
+export class TusNetworkError extends TusCommunicationError {
+  static override readonly kind: string = 'TusNetworkError';
+  constructor(
+    message: string,
+    details: TusErrorDetails = {},
+    code: TusErrorCode = 'TUS_ERR_NETWORK',
+  ) {
+    super(message, details, code);
+  }
+}
+
+/** The request took longer than `timeout`. Retried by default. */
+export class TusTimeoutError extends TusNetworkError {
+  static override readonly kind: string = 'TusTimeoutError';
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+  constructor(
+    message: string,
+    timeoutMs: number,
+    details: TusErrorDetails = {},
+    code: TusErrorCode = 'TUS_ERR_TIMEOUT',
+  ) {
+    super(message, details, code);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** No byte moved for `stallTimeout` milliseconds. Retried by default. */
+export class TusStallError extends TusTimeoutError {
+  static override readonly kind: string = 'TusStallError';
+  constructor(message: string, timeoutMs: number, details: TusErrorDetails = {}) {
+    super(message, timeoutMs, details, 'TUS_ERR_STALLED');
+  }
+}
+
+/** The server answered 460: the chunk's checksum did not match what arrived. Retried. */
+export class TusChecksumMismatchError extends TusCommunicationError {
+  static override readonly kind: string = 'TusChecksumMismatchError';
+  constructor(message: string, details: TusErrorDetails = {}) {
+    super(message, details, 'TUS_ERR_CHECKSUM_MISMATCH');
+  }
+}
+
+/** The server's answer breaks the tus protocol (a missing or malformed header...). */
+export class TusProtocolError extends TusError {
+  static override readonly kind: string = 'TusProtocolError';
+  constructor(message: string, details: TusErrorDetails = {}) {
+    super(message, details, 'TUS_ERR_PROTOCOL');
+  }
+}
+
+/** The upload could not be completed (retries exhausted, or a retry refused). */
+export class TusUploadFailed extends TusError {
+  static override readonly kind: string = 'TusUploadFailed';
+  /** How many bytes the server held when the upload gave up, when known. */
+  readonly offset: number | undefined;
+  /** The upload URL, when one had been created. */
+  readonly uploadUrl: string | undefined;
+  constructor(
+    message: string,
+    details: TusErrorDetails & { offset?: number | undefined; uploadUrl?: string | undefined } = {},
+  ) {
+    super(message, details, 'TUS_ERR_UPLOAD_FAILED');
+    this.offset = details.offset;
+    this.uploadUrl = details.uploadUrl;
+  }
+}
+
+/** The caller aborted the upload through its `AbortSignal`. */
+export class TusAbortError extends TusError {
+  static override readonly kind: string = 'TusAbortError';
+  /** Bytes the server held when the upload stopped. */
+  readonly offset: number;
+  /** The upload URL, to resume with `resumeUpload`, when one had been created. */
+  readonly uploadUrl: string | undefined;
+  constructor(
+    message: string,
+    details: TusErrorDetails & { offset: number; uploadUrl?: string | undefined },
+  ) {
+    super(message, details, 'TUS_ERR_ABORTED');
+    this.offset = details.offset;
+    this.uploadUrl = details.uploadUrl;
+  }
+}
+
+/** The chosen checksum algorithm is not offered by the server (or this platform). */
+export class TusChecksumUnsupportedError extends TusError {
+  static override readonly kind: string = 'TusChecksumUnsupportedError';
+  /** The algorithm that was asked for. */
+  readonly algorithm: string;
+  /** The algorithms the server offers (empty when it has no checksum extension). */
+  readonly offered: readonly string[];
+  constructor(
+    message: string,
+    algorithm: string,
+    offered: readonly string[],
+    details: TusErrorDetails = {},
+  ) {
+    super(message, details, 'TUS_ERR_CHECKSUM_UNSUPPORTED');
+    this.algorithm = algorithm;
+    this.offered = offered;
+  }
+}
+
+/** The server lacks a tus extension the operation needs (e.g. `concatenation`). */
+export class TusExtensionUnsupportedError extends TusError {
+  static override readonly kind: string = 'TusExtensionUnsupportedError';
+  /** The extension that is missing. */
+  readonly extension: string;
+  /** The extensions the server advertises. */
+  readonly offered: readonly string[];
+  constructor(
+    message: string,
+    extension: string,
+    offered: readonly string[],
+    details: TusErrorDetails = {},
+  ) {
+    super(message, details, 'TUS_ERR_EXTENSION_UNSUPPORTED');
+    this.extension = extension;
+    this.offered = offered;
+  }
+}
+
+/** The caller's input cannot be uploaded (missing file, a directory, bad metadata...). */
+export class TusInputError extends TusError {
+  static override readonly kind: string = 'TusInputError';
+  constructor(message: string, details: TusErrorDetails = {}) {
+    super(message, details, 'TUS_ERR_INPUT');
+  }
+}
+
+/** Type guard: any error of this library. */
+export function isTusError(value: unknown): value is TusError {
+  return value instanceof TusError;
+}

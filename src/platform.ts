@@ -1,0 +1,15 @@
+/**
+ * What a platform entry (`index.node.ts`, `index.browser.ts`) plugs into the shared core.
+ */
+import type { ChecksumProvider } from './checksum/checksum-provider.js';
+import type { UploadSource } from './sources/upload-source.js';
+import type { HttpTransport, TransportOptions } from './transport/http-transport.js';
+import type { InputOptions } from './types.js';
+
+export interface Platform {
+  readonly name: 'node' | 'browser';
+  createTransport(options: TransportOptions): HttpTransport;
+  /** Opens the input; a missing file or unusable input is a `TusInputError`. */
+  openSource(input: InputOptions): Promise<UploadSource>;
+  readonly checksum: ChecksumProvider;
+}

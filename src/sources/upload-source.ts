@@ -1,0 +1,19 @@
+/**
+ * The sources layer's contract: an input turned into positioned bytes.
+ */
+export interface UploadSource {
+  /** Total bytes, `undefined` when unknown (a stream without `uploadSize`). */
+  readonly size: number | undefined;
+  /** Whether `read` may go back to any offset (files, buffers, blobs) or only forward (streams). */
+  readonly seekable: boolean;
+  /** A name for default metadata (the file's base name), when there is one. */
+  readonly name?: string | undefined;
+  /**
+   * Bytes `[offset, offset + length)`; fewer only at the end of the input (an empty array
+   * past the end). A forward-only source can re-read from the start of the last chunk it
+   * returned (so a retry can resend it) and throws `TusInputError` for anything earlier.
+   */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  /** Releases the file handle or stream. Safe to call twice. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,133 @@
+/**
+ * Public types shared by the Node and browser entry points. Platform-free: no `node:`
+ * import, no DOM-only global used at run time.
+ */
+import type { TusError } from './errors/index.js';
+
+/** Checksum algorithms of the tus checksum extension that this client can compute. */
+export type ChecksumAlgorithm = 'sha1' | 'sha256' | 'sha512' | 'md5';
+
+/**
+ * What can be uploaded. In Node also a file path (`filePath`). A Node `Readable` is an
+ * `AsyncIterable<Uint8Array>`; a web `ReadableStream` is accepted as is.
+ */
+export type UploadInput =
+  | Uint8Array
+  | ArrayBuffer
+  | Blob
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>;
+
+/** Upload metadata: keys are non-empty ASCII without spaces or commas; values are strings. */
+export type UploadMetadata = Readonly<Record<string, string>>;
+
+/** A snapshot of an upload's progress. */
+export interface UploadStats {
+  /** Bytes the server has confirmed (its `Upload-Offset`). */
+  bytesUploaded: number;
+  /** Total bytes to upload; `undefined` while the length is unknown (deferred). */
+  totalBytes: number | undefined;
+  /** Bytes the server held when this uploader started (resumed uploads start above 0). */
+  startOffset: number;
+  /** Chunks (PATCH requests) that succeeded. */
+  chunksCompleted: number;
+  /** Retries made so far (all chunks). */
+  retries: number;
+  /** Bytes sent more than once because of retries or 409 resyncs. */
+  bytesResent: number;
+  /** Milliseconds since the uploader started. */
+  elapsedMs: number;
+  /** Smoothed upload speed in bytes per second. */
+  bytesPerSecond: number;
+  /** Estimated milliseconds left; `undefined` when unknown. */
+  etaMs: number | undefined;
+  /** The checksum algorithm used on each PATCH, `undefined` when none was. */
+  checksumAlgorithm: ChecksumAlgorithm | undefined;
+  /** The upload URL, once the server created it. */
+  uploadUrl: string | undefined;
+}
+
+/** What `getUploadInfo` returns (from a HEAD request). */
+export interface UploadInfo {
+  offset: number;
+  /** `undefined` while the upload's length is deferred. */
+  length: number | undefined;
+  complete: boolean;
+  metadata: Record<string, string>;
+}
+
+/** What `getServerInfo` returns (from an OPTIONS request). */
+export interface ServerInfo {
+  /** The protocol version used (`Tus-Resumable` of the answer, else the preferred one). */
+  version: string;
+  /** Every version in `Tus-Version`, preferred first. */
+  versions: string[];
+  /** `Tus-Extension`, e.g. `['creation', 'checksum']`. */
+  extensions: string[];
+  /** `Tus-Max-Size` in bytes, `undefined` when not given. */
+  maxSize: number | undefined;
+  /** `Tus-Checksum-Algorithm`, lower-case, empty when not given. */
+  checksumAlgorithms: string[];
+}
+
+/** Where the bytes come from: exactly one of `filePath` (Node) and `input`. */
+export interface InputOptions {
+  /** Path of a file to upload (Node only). Read positionally, never whole. */
+  filePath?: string | undefined;
+  /** Bytes to upload. */
+  input?: UploadInput | undefined;
+  /** Size of a stream `input` in bytes, when known. */
+  uploadSize?: number | undefined;
+}
+
+export interface UploadFileOptions extends InputOptions {
+  /** Metadata sent as `Upload-Metadata` when the upload is created. @default {} */
+  metadata?: UploadMetadata | undefined;
+  /** Called with a stats snapshot after every chunk. */
+  onProgress?: ((stats: UploadStats) => void) | undefined;
+  /** Stop once the server holds this many bytes (clamped to the size). */
+  stopAt?: number | undefined;
+  /** Aborts the request in flight and any retry wait. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface ResumeUploadOptions extends InputOptions {
+  /** The URL of the upload to continue. */
+  uploadUrl: string;
+  onProgress?: ((stats: UploadStats) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface CreateUploaderOptions extends InputOptions {
+  /** An existing upload to continue; without it the uploader creates one. */
+  uploadUrl?: string | undefined;
+  metadata?: UploadMetadata | undefined;
+  /** Overrides the client's `chunkSize` for this uploader. */
+  chunkSize?: number | undefined;
+  /** Retries per chunk for this uploader. @default 0 (as in the seed) */
+  maxRetries?: number | undefined;
+  onProgress?: ((stats: UploadStats) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of requests that are not uploads. */
+export interface RequestOptions {
+  signal?: AbortSignal | undefined;
+}
+
+/** Hook called before every HTTP request; may change `headers` in place. */
+export type BeforeRequestHook = (
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+) => void | Promise<void>;
+
+/** Hook called after every HTTP response. */
+export type AfterResponseHook = (
+  method: string,
+  url: string,
+  status: number,
+) => void | Promise<void>;
+
+/** Consulted before every retry: return `false` to fail now. */
+export type ShouldRetryHook = (error: TusError, attempt: number) => boolean | Promise<boolean>;

@@ -1,0 +1,36 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    entry: {
+      'index.node': 'src/index.node.ts',
+      'server/index': 'src/server/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    platform: 'node',
+    target: 'node20',
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    splitting: false,
+  },
+  {
+    entry: {
+      'cli/main': 'src/cli/main.ts',
+      'cli/server-main': 'src/cli/server-main.ts',
+    },
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    entry: { 'index.browser': 'src/index.browser.ts' },
+    format: ['esm'],
+    platform: 'browser',
+    target: 'es2022',
+    dts: true,
+    sourcemap: true,
+  },
+]);
