@@ -1,0 +1,62 @@
+/**
+ * Flags shared by the commands that talk to a server, and the `TusClient` options they map
+ * to. The CLI adds nothing of its own: every flag is one client option.
+ */
+
+import type { ChecksumAlgorithm } from '../index.node.js';
+import { TusClient } from '../index.node.js';
+import { CliUsageError } from './units.js';
+
+/** Client flags after commander parsed them. */
+export interface ClientFlags {
+  header: Record<string, string>;
+  timeout?: number | undefined;
+  retries?: number | undefined;
+  retryDelay?: number | undefined;
+  insecure?: boolean | undefined;
+  chunkSize?: number | undefined;
+  checksum?: ChecksumAlgorithm | boolean | undefined;
+  store?: boolean | undefined;
+  storeFile?: string | undefined;
+}
+
+export type TusClientOptions = NonNullable<ConstructorParameters<typeof TusClient>[1]>;
+
+/** Whether this build of the library has the option or method named (added later by others). */
+export function clientSupports(feature: 'storeUrl' | 'parallelUploads'): boolean {
+  const proto = TusClient.prototype as unknown as Record<string, unknown>;
+  if (feature === 'storeUrl') return typeof proto.findPreviousUploads === 'function';
+  return typeof proto.uploadFile === 'function' && PARALLEL_SUPPORTED;
+}
+
+/** Set once the library's `parallelUploads` lands; see docs/cli.md. */
+const PARALLEL_SUPPORTED = false;
+
+/** The `TusClient` options for `flags`. */
+export function clientOptions(flags: ClientFlags): TusClientOptions {
+  const options: Record<string, unknown> = {};
+  if (Object.keys(flags.header).length > 0) options.headers = { ...flags.header };
+  if (flags.timeout !== undefined) options.timeout = flags.timeout;
+  if (flags.retries !== undefined) options.maxRetries = flags.retries;
+  if (flags.retryDelay !== undefined) options.retryDelay = flags.retryDelay;
+  if (flags.insecure === true) options.verifyTlsCert = false;
+  if (flags.chunkSize !== undefined) options.chunkSize = flags.chunkSize;
+  if (flags.checksum !== undefined) options.checksum = flags.checksum;
+  if (flags.store === true) options.storeUrl = true;
+  return options as TusClientOptions;
+}
+
+/**
+ * A client for `endpoint`. Option validation errors of the library (TypeError, RangeError)
+ * become usage errors (exit 2): the flags were checked already, so this is a safety net.
+ */
+export function createClient(endpoint: string, flags: ClientFlags): TusClient {
+  try {
+    return new TusClient(endpoint, clientOptions(flags));
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) {
+      throw new CliUsageError(error.message);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Errors → one line for people (the full cause chain with `--verbose`) and an exit code.
+ * Exit codes: 0 done, 1 a network/server/input failure, 2 a bad flag or argument,
+ * 130 interrupted (Ctrl-C).
+ */
+import { isTusError, type TusError } from '../index.node.js';
+import { CliUsageError } from './units.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
+
+/** The exit code for an error that ended a command. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof CliUsageError) return EXIT_USAGE;
+  if (isTusError(error) && error.code === 'TUS_ERR_ABORTED') return EXIT_INTERRUPTED;
+  return EXIT_FAILURE;
+}
+
+function causeOf(error: unknown): unknown {
+  return error instanceof Error ? error.cause : undefined;
+}
+
+/** The first error in the chain (the error itself first) that knows its request. */
+function requestDetails(error: unknown): TusError | undefined {
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e !== undefined && !seen.has(e); e = causeOf(e)) {
+    seen.add(e);
+    if (isTusError(e) && e.url !== undefined) return e;
+  }
+  return undefined;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** A single line: the error's message, plus method, URL and status when it lacks them. */
+export function describeError(error: unknown): string {
+  const message = messageOf(error).split('\n')[0] ?? '';
+  const request = requestDetails(error);
+  if (request === undefined || request.url === undefined || message.includes(request.url)) {
+    const code = (error as { code?: unknown } | null)?.code;
+    // Node system errors (ECONNREFUSED, ENOENT...) without a TusError around them.
+    if (!isTusError(error) && typeof code === 'string' && !message.includes(code)) {
+      return `${message} (${code})`;
+    }
+    return message;
+  }
+  const status = request.status === undefined ? '' : `: ${request.status}`;
+  return `${message} (${request.method ?? 'request'} ${request.url}${status})`;
+}
+
+/** The one-line message, then with `verbose` every cause and the root's stack. */
+export function errorLines(error: unknown, verbose: boolean): string[] {
+  const lines = [`error: ${describeError(error)}`];
+  if (!verbose) return lines;
+  const seen = new Set<unknown>([error]);
+  let last: unknown = error;
+  const detail = (e: unknown, indent: string) => {
+    if (!isTusError(e)) return;
+    lines.push(`${indent}code: ${e.code}`);
+    if (e.method !== undefined || e.url !== undefined) {
+      const status = e.status === undefined ? '' : ` → ${e.status}`;
+      lines.push(`${indent}request: ${e.method ?? '?'} ${e.url ?? '?'}${status}`);
+    }
+    if (e.responseBody !== undefined && e.responseBody !== '') {
+      const body = e.responseBody.replace(/\s+/g, ' ').trim();
+      lines.push(`${indent}response: ${body.length > 200 ? `${body.slice(0, 200)}…` : body}`);
+    }
+  };
+  detail(error, '  ');
+  for (let e = causeOf(error); e !== undefined && !seen.has(e); e = causeOf(e)) {
+    seen.add(e);
+    last = e;
+    const name = e instanceof Error ? e.name : typeof e;
+    const code = (e as { code?: unknown } | null)?.code;
+    const suffix = !isTusError(e) && typeof code === 'string' ? ` [${code}]` : '';
+    lines.push(`  caused by: ${name}: ${messageOf(e)}${suffix}`);
+    detail(e, '    ');
+  }
+  if (last instanceof Error && last.stack !== undefined && !isTusError(last)) {
+    for (const line of last.stack.split('\n').slice(1, 8)) lines.push(`  ${line.trim()}`);
+  }
+  return lines;
+}
