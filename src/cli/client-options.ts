@@ -5,11 +5,13 @@
 
 import type { ChecksumAlgorithm } from '../index.node.js';
 import { TusClient } from '../index.node.js';
+import { parseHeader } from './flag-values.js';
 import { CliUsageError } from './units.js';
 
 /** Client flags after commander parsed them. */
 export interface ClientFlags {
-  header: Record<string, string>;
+  /** Raw `--header` values, `Name: value`. */
+  header: readonly string[];
   timeout?: number | undefined;
   retries?: number | undefined;
   retryDelay?: number | undefined;
@@ -32,10 +34,25 @@ export function clientSupports(feature: 'storeUrl' | 'parallelUploads'): boolean
 /** Set once the library's `parallelUploads` lands; see docs/cli.md. */
 const PARALLEL_SUPPORTED = false;
 
+/** `--header` values → a header record; a bad one is a usage error that hides the value. */
+export function headersFrom(raw: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const text of raw) {
+    try {
+      const [name, value] = parseHeader(text);
+      headers[name] = value;
+    } catch (error) {
+      throw new CliUsageError((error as Error).message, '--header');
+    }
+  }
+  return headers;
+}
+
 /** The `TusClient` options for `flags`. */
 export function clientOptions(flags: ClientFlags): TusClientOptions {
   const options: Record<string, unknown> = {};
-  if (Object.keys(flags.header).length > 0) options.headers = { ...flags.header };
+  const headers = headersFrom(flags.header);
+  if (Object.keys(headers).length > 0) options.headers = headers;
   if (flags.timeout !== undefined) options.timeout = flags.timeout;
   if (flags.retries !== undefined) options.maxRetries = flags.retries;
   if (flags.retryDelay !== undefined) options.retryDelay = flags.retryDelay;

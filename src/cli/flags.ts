@@ -3,7 +3,7 @@
  * a bad value is one line naming the flag (exit 2) before anything is sent.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { parseChecksum, parseHeader, parseHttpUrl, parseMetadataPair } from './flag-values.js';
+import { parseChecksum, parseHttpUrl, parseMetadataPair } from './flag-values.js';
 import { parseDuration, parseInteger, parseSize } from './units.js';
 
 /** Wraps a parser so its RangeError becomes commander's "argument 'x' is invalid" error. */
@@ -17,9 +17,9 @@ export function checked<T>(parse: (text: string) => T): (text: string) => T {
   };
 }
 
-function collectHeader(text: string, previous: Record<string, string>): Record<string, string> {
-  const [name, value] = checked(parseHeader)(text);
-  return { ...previous, [name]: value };
+/** Raw `--header` values: checked later (see `headersFrom`) so commander never echoes one. */
+function collectHeader(text: string, previous: readonly string[]): string[] {
+  return [...previous, text];
 }
 
 function collectMetadata(text: string, previous: Record<string, string>): Record<string, string> {
@@ -45,7 +45,7 @@ export function addRequestFlags(command: Command): Command {
     .addOption(
       new Option('-H, --header <header>', "extra request header 'Name: value' (repeatable)")
         .argParser(collectHeader)
-        .default({}, 'none'),
+        .default([], 'none'),
     )
     .addOption(
       new Option('--timeout <duration>', 'per-request timeout, e.g. 30s, 2m').argParser(

@@ -6,7 +6,6 @@ import {
   parseHeader,
   parseHttpUrl,
   parseMetadataPair,
-  redactHeader,
 } from '../../../src/cli/flag-values.js';
 
 describe('cli flag values', () => {
@@ -14,13 +13,14 @@ describe('cli flag values', () => {
     assert.deepEqual(parseHeader('Authorization: Bearer a:b'), ['Authorization', 'Bearer a:b']);
     assert.deepEqual(parseHeader('X-Empty:'), ['X-Empty', '']);
   });
-  it('rejects a header without a name or colon, without echoing a credential', () => {
-    assert.throws(() => parseHeader('no colon here'), /is not a header/);
-    assert.throws(() => parseHeader(': value'), /is not a header/);
-    assert.throws(() => parseHeader('Bad Name: x'), /is not a header/);
-    assert.equal(redactHeader('Authorization: Bearer secret'), 'Authorization: ***');
-    assert.equal(redactHeader('Cookie: a=b'), 'Cookie: ***');
-    assert.equal(redactHeader('X-Trace: 1'), 'X-Trace: 1');
+  it('rejects a header without a name or colon, without echoing the value', () => {
+    assert.throws(() => parseHeader('no colon here'), /must look like 'Name: value'/);
+    assert.throws(() => parseHeader(': value'), /must look like 'Name: value'/);
+    assert.throws(() => parseHeader('Bad Name: x'), /must look like 'Name: value'/);
+    assert.throws(
+      () => parseHeader('Authorization Bearer s3cret'),
+      (error: Error) => !error.message.includes('s3cret'),
+    );
   });
   it('parses metadata pairs; the value may contain = and spaces', () => {
     assert.deepEqual(parseMetadataPair('name=a b=c'), ['name', 'a b=c']);
