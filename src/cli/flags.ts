@@ -52,6 +52,17 @@ export function addRequestFlags(command: Command): Command {
         checked(parseDuration),
       ),
     )
+    .addOption(
+      new Option('--retries <n>', 'retries per chunk after a failure').argParser(
+        checked((text) => parseInteger(text, 0, 1000)),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--retry-delay <duration>',
+        'base delay between retries, doubled each time',
+      ).argParser(checked(parseDuration)),
+    )
     .addOption(new Option('-k, --insecure', 'do not verify TLS certificates'))
     .addOption(new Option('--json', 'print results as JSON (one object per line) on stdout'))
     .addOption(new Option('-v, --verbose', 'show the full cause chain of errors'));
@@ -74,17 +85,6 @@ export function addTransferFlags(command: Command): Command {
         '--checksum <algorithm>',
         'per-chunk checksum: sha1, sha256, sha512, md5, on (library default) or off',
       ).argParser(checked(parseChecksum)),
-    )
-    .addOption(
-      new Option('--retries <n>', 'retries per chunk after a failure').argParser(
-        checked((text) => parseInteger(text, 0, 1000)),
-      ),
-    )
-    .addOption(
-      new Option(
-        '--retry-delay <duration>',
-        'base delay between retries, doubled each time',
-      ).argParser(checked(parseDuration)),
     )
     .addOption(
       new Option(

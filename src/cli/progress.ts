@@ -98,9 +98,14 @@ class PlainProgress implements ProgressReporter {
       this.timer = setInterval(() => this.tick(), this.intervalMs);
       this.timer.unref();
     }
+    let announced = false;
     return {
       update: (stats) => {
         entry.stats = stats;
+        if (!announced && stats.uploadUrl !== undefined) {
+          announced = true;
+          this.sink.write(`${name}: upload URL ${stats.uploadUrl}\n`);
+        }
       },
       finish: (outcome) => {
         this.running.delete(key);
@@ -172,6 +177,9 @@ class BarProgress implements ProgressReporter {
     let last: UploadStats | undefined;
     return {
       update: (stats) => {
+        if (last?.uploadUrl === undefined && stats.uploadUrl !== undefined) {
+          this.log(`${name}: upload URL ${stats.uploadUrl}`);
+        }
         last = stats;
         if (stats.totalBytes !== undefined && stats.totalBytes !== bar.getTotal()) {
           bar.setTotal(stats.totalBytes);

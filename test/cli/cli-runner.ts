@@ -1,0 +1,125 @@
+/**
+ * Runs the CLI as a child process: the built `dist/cli/main.js` when it is newer than the
+ * sources, else `src/cli/main.ts` through tsx.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+const DIST = join(ROOT, 'dist', 'cli', 'main.js');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** `node` arguments that start the CLI. */
+export function cliNodeArgs(): string[] {
+  if (existsSync(DIST) && statSync(DIST).mtimeMs >= newestSource(join(ROOT, 'src'))) {
+    return [DIST];
+  }
+  return ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts')];
+}
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** A running CLI child with its output so far. */
+export interface CliChild {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when stderr (or stdout) matches `pattern`; rejects if the child ends first. */
+  waitFor(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>;
+  /** Resolves when the child ended. */
+  done: Promise<CliRun>;
+}
+
+export function spawnCli(args: readonly string[], options: SpawnOptions = {}): CliChild {
+  const child = spawn(process.execPath, [...cliNodeArgs(), ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const waiter of [...waiters]) waiter();
+  };
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+    notify();
+  });
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+    notify();
+  });
+  const done = new Promise<CliRun>((resolveDone) => {
+    child.on('close', (code, signal) => {
+      resolveDone({ code, signal, stdout, stderr });
+      notify();
+    });
+  });
+  let ended = false;
+  void done.then(() => {
+    ended = true;
+  });
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    done,
+    waitFor(pattern, stream = 'stderr') {
+      return new Promise((resolveWait, rejectWait) => {
+        const check = () => {
+          const match = (stream === 'stderr' ? stderr : stdout).match(pattern);
+          if (match !== null) {
+            waiters.delete(check);
+            resolveWait(match);
+          } else if (ended || child.exitCode !== null) {
+            waiters.delete(check);
+            rejectWait(new Error(`CLI ended before ${pattern} appeared.\nstderr: ${stderr}`));
+          }
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** Runs the CLI to the end; `timeoutMs` bounds it (the child is killed and the run fails). */
+export async function runCli(
+  args: readonly string[],
+  options: SpawnOptions & { timeoutMs?: number } = {},
+): Promise<CliRun> {
+  const run = spawnCli(args, options);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      run.child.kill('SIGKILL');
+      reject(new Error(`CLI ${args.join(' ')} did not end within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([run.done, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
