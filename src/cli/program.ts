@@ -38,6 +38,8 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // One line: commander puts its "(Did you mean …?)" on a line of its own.
+      outputError: (text, write) => write(text.replace(/\n(?=\(Did you mean)/, ' ')),
     })
     .showSuggestionAfterError(true);
 

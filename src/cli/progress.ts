@@ -41,6 +41,12 @@ export interface ProgressFields {
   retries: number;
 }
 
+/** Milliseconds left at the current speed, when the library gave no estimate. */
+function estimateEta(stats: UploadStats): number | undefined {
+  if (stats.totalBytes === undefined || stats.bytesPerSecond <= 0) return undefined;
+  return ((stats.totalBytes - stats.bytesUploaded) / stats.bytesPerSecond) * 1000;
+}
+
 export function progressFields(stats: UploadStats): ProgressFields {
   const total = stats.totalBytes;
   const percent =
@@ -52,7 +58,7 @@ export function progressFields(stats: UploadStats): ProgressFields {
     size: formatBytes(total),
     percent,
     speed: formatSpeed(stats.bytesPerSecond),
-    eta: stats.etaMs === undefined ? '?' : formatDuration(stats.etaMs),
+    eta: formatDuration(stats.etaMs ?? estimateEta(stats)),
     retries: stats.retries,
   };
 }
@@ -114,9 +120,8 @@ class PlainProgress implements ProgressReporter {
           const took = stats === undefined ? '' : ` in ${formatDuration(stats.elapsedMs)}`;
           const size = stats === undefined ? '' : ` ${formatBytes(stats.bytesUploaded)}`;
           this.sink.write(`${name}: done${size}${took}\n`);
-        } else {
-          this.sink.write(`${name}: failed: ${outcome.error}\n`);
         }
+        // A failure is reported by the command's own error line.
       },
     };
   }
@@ -137,8 +142,13 @@ class PlainProgress implements ProgressReporter {
   }
 }
 
-const BAR_FORMAT =
-  '{name} |{bar}| {percent} | {done} / {size} | {speed} | ETA {eta} | retries {retries}';
+/** `eta`, `percentage`, `value` and `total` are cli-progress's own tokens: ours differ. */
+const BAR_FORMAT = '{name} {bar} {percent} {done}/{size} {speed} {remaining} retries {retries}';
+
+function payload(name: string, fields: ProgressFields): Record<string, unknown> {
+  const { eta, ...rest } = fields;
+  return { name, ...rest, remaining: eta.startsWith('took') ? eta : `ETA ${eta}` };
+}
 
 /** A cli-progress bar per file on a terminal. */
 class BarProgress implements ProgressReporter {
@@ -146,6 +156,7 @@ class BarProgress implements ProgressReporter {
   private stopped = false;
 
   constructor(private readonly sink: TextSink) {
+    const columns = sink.columns ?? 100;
     this.bars = new cliProgress.MultiBar(
       {
         format: BAR_FORMAT,
@@ -154,7 +165,7 @@ class BarProgress implements ProgressReporter {
         clearOnComplete: false,
         stopOnComplete: false,
         gracefulExit: false,
-        barsize: 24,
+        barsize: Math.max(8, Math.min(30, columns - 72)),
         fps: 5,
         emptyOnZero: true,
         linewrap: false,
@@ -164,7 +175,7 @@ class BarProgress implements ProgressReporter {
   }
 
   start(name: string, totalBytes: number | undefined): FileProgress {
-    const label = shortName(name, 20);
+    const label = shortName(name, 16);
     const empty: ProgressFields = {
       done: formatBytes(0),
       size: formatBytes(totalBytes),
@@ -173,7 +184,7 @@ class BarProgress implements ProgressReporter {
       eta: '?',
       retries: 0,
     };
-    const bar = this.bars.create(totalBytes ?? 0, 0, { name: label, ...empty });
+    const bar = this.bars.create(totalBytes ?? 0, 0, payload(label, empty));
     let last: UploadStats | undefined;
     return {
       update: (stats) => {
@@ -184,21 +195,18 @@ class BarProgress implements ProgressReporter {
         if (stats.totalBytes !== undefined && stats.totalBytes !== bar.getTotal()) {
           bar.setTotal(stats.totalBytes);
         }
-        bar.update(stats.bytesUploaded, { name: label, ...progressFields(stats) });
+        bar.update(stats.bytesUploaded, payload(label, progressFields(stats)));
       },
       finish: (outcome) => {
         if ('url' in outcome) {
           const fields = last === undefined ? empty : progressFields(last);
-          const took = last === undefined ? '-' : `took ${formatDuration(last.elapsedMs)}`;
-          bar.update(last?.bytesUploaded ?? bar.getTotal(), {
-            name: label,
-            ...fields,
-            percent: '100%',
-            eta: '0s',
-            speed: took,
-          });
+          const took = `took ${last === undefined ? '?' : formatDuration(last.elapsedMs)}`;
+          bar.update(
+            last?.bytesUploaded ?? bar.getTotal(),
+            payload(label, { ...fields, percent: '100%', eta: took }),
+          );
         } else {
-          bar.update({ name: label, ...(last ? progressFields(last) : empty), eta: 'failed' });
+          bar.update(payload(label, { ...(last ? progressFields(last) : empty), eta: 'failed' }));
         }
       },
     };
