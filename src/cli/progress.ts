@@ -147,7 +147,8 @@ const BAR_FORMAT = '{name} {bar} {percent} {done}/{size} {speed} {remaining} ret
 
 function payload(name: string, fields: ProgressFields): Record<string, unknown> {
   const { eta, ...rest } = fields;
-  return { name, ...rest, remaining: eta.startsWith('took') ? eta : `ETA ${eta}` };
+  const plain = /^(took|failed|interrupted)/.test(eta);
+  return { name, ...rest, remaining: plain ? eta : `ETA ${eta}` };
 }
 
 /** A cli-progress bar per file on a terminal. */
@@ -206,7 +207,8 @@ class BarProgress implements ProgressReporter {
             payload(label, { ...fields, percent: '100%', eta: took }),
           );
         } else {
-          bar.update(payload(label, { ...(last ? progressFields(last) : empty), eta: 'failed' }));
+          const eta = outcome.error === 'interrupted' ? 'interrupted' : 'failed';
+          bar.update(payload(label, { ...(last ? progressFields(last) : empty), eta }));
         }
       },
     };
