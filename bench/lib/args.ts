@@ -1,0 +1,134 @@
+/** Command-line flags of `npm run bench -- [flags]`. */
+
+export const SECTIONS = [
+  'null',
+  'hash',
+  'flat',
+  'small',
+  'ours-server',
+  'issue2',
+  'parallel',
+] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  runs: number;
+  /** Sections to run, in the order of SECTIONS. */
+  only: Section[];
+  /** Main file size in MiB (issue 3/8 tables). */
+  sizeMiB: number;
+  /** Flatness sizes in MiB (our client, checksum off, null server). */
+  flatMiB: number[];
+  /** File size for parallelUploads 1/2/4, in MiB. */
+  parallelMiB: number;
+  /** Count of 1 KiB uploads. */
+  smallCount: number;
+  /** MiB hashed per algorithm. */
+  hashMiB: number;
+  /** Total time budget; sections and runs past it are skipped with a reason. */
+  maxMinutes: number;
+  /** Where the Markdown goes. */
+  out: string;
+  /** Profile our client's 1 MiB sha1 upload once with --cpu-prof. */
+  profile: boolean;
+  /** A note printed under the header of the results (e.g. the machine's conditions). */
+  note: string | undefined;
+}
+
+export const USAGE = `usage: npm run bench -- [flags]
+  --quick              64 MiB smoke run of every section (writes bench/out/RESULTS-quick.md)
+  --runs N             runs per scenario, median reported (default 3)
+  --only a,b           sections: ${SECTIONS.join(', ')}
+  --size MiB           main file size (default 512, quick 64)
+  --flat a,b,c         flatness sizes in MiB (default 512,2048,4096; quick 64,128,256)
+  --parallel-size MiB  file for parallelUploads 1/2/4 (default 1024, quick 128)
+  --small N            number of 1 KiB uploads (default 10000, quick 1000)
+  --hash MiB           MiB hashed per algorithm (default 1024, quick 128)
+  --max-minutes M      time budget (default 14)
+  --out FILE           Markdown output (default bench/RESULTS.md)
+  --profile            also profile our client's 1 MiB sha1 upload once (node --cpu-prof)
+  --note TEXT          a note written under the results header`;
+
+function positiveInt(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isSafeInteger(n) || n <= 0) {
+    throw new RangeError(`${flag}: expected a positive integer, got ${String(value)}`);
+  }
+  return n;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const options: BenchOptions = {
+    quick,
+    runs: 3,
+    only: [...SECTIONS],
+    sizeMiB: quick ? 64 : 512,
+    flatMiB: quick ? [64, 128, 256] : [512, 2048, 4096],
+    parallelMiB: quick ? 128 : 1024,
+    smallCount: quick ? 1000 : 10_000,
+    hashMiB: quick ? 128 : 1024,
+    maxMinutes: 14,
+    out: quick ? 'bench/out/RESULTS-quick.md' : 'bench/RESULTS.md',
+    profile: false,
+    note: undefined,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const next = (): string | undefined => argv[++i];
+    switch (flag) {
+      case '--quick':
+        break;
+      case '--profile':
+        options.profile = true;
+        break;
+      case '--runs':
+        options.runs = positiveInt(flag, next());
+        break;
+      case '--size':
+        options.sizeMiB = positiveInt(flag, next());
+        break;
+      case '--parallel-size':
+        options.parallelMiB = positiveInt(flag, next());
+        break;
+      case '--small':
+        options.smallCount = positiveInt(flag, next());
+        break;
+      case '--hash':
+        options.hashMiB = positiveInt(flag, next());
+        break;
+      case '--max-minutes':
+        options.maxMinutes = positiveInt(flag, next());
+        break;
+      case '--out': {
+        const value = next();
+        if (value === undefined || value === '') throw new TypeError('--out: expected a file');
+        options.out = value;
+        break;
+      }
+      case '--note':
+        options.note = next();
+        break;
+      case '--flat':
+        options.flatMiB = (next() ?? '').split(',').map((v) => positiveInt(flag, v));
+        break;
+      case '--only': {
+        const wanted = (next() ?? '').split(',');
+        for (const name of wanted) {
+          if (!(SECTIONS as readonly string[]).includes(name)) {
+            throw new RangeError(`--only: unknown section ${JSON.stringify(name)}\n${USAGE}`);
+          }
+        }
+        options.only = SECTIONS.filter((s) => wanted.includes(s));
+        break;
+      }
+      case '--help':
+      case '-h':
+        throw new TypeError(USAGE);
+      default:
+        throw new TypeError(`unknown flag ${JSON.stringify(flag)}\n${USAGE}`);
+    }
+  }
+  return options;
+}

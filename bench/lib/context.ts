@@ -1,0 +1,126 @@
+/** What every benchmark section shares, and the scenario factories. */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BenchOptions } from './args.js';
+import type { BenchFiles } from './files.js';
+import { type MeasureContext, type Outcome, type Scenario, timeoutFor } from './measure.js';
+import { MiB } from './stats.js';
+
+export interface SectionReport {
+  title: string;
+  /** Markdown lines. */
+  lines: string[];
+}
+
+export interface BenchContext extends MeasureContext {
+  options: BenchOptions;
+  files: BenchFiles;
+  /** file: URL of dist/index.node.js */
+  clientUrl: string;
+  /** file: URL of dist/server/index.js */
+  serverUrl: string;
+  /** Every outcome so far, by scenario key (the ratios read them). */
+  outcomes: Map<string, Outcome>;
+  /** Median MiB/s per algorithm, once the hash section ran. */
+  hashRates: Record<string, number> | undefined;
+  reports: SectionReport[];
+}
+
+export const CHUNK_1M = MiB;
+
+function missing(url: string): string | undefined {
+  const path = fileURLToPath(url);
+  return existsSync(path) ? undefined : `${path} is not built`;
+}
+
+export interface FileUpload {
+  endpoint: string;
+  filePath: string;
+  bytes: number;
+}
+
+export function oursScenario(
+  ctx: BenchContext,
+  key: string,
+  label: string,
+  upload: FileUpload,
+  checksum: false | 'sha1',
+  parallelUploads?: number,
+): Scenario {
+  const args: Record<string, unknown> = {
+    mode: 'file',
+    distUrl: ctx.clientUrl,
+    endpoint: upload.endpoint,
+    filePath: upload.filePath,
+    chunkSize: CHUNK_1M,
+    checksum,
+  };
+  if (parallelUploads !== undefined) args.parallelUploads = parallelUploads;
+  return {
+    key,
+    label,
+    worker: 'ours',
+    args,
+    timeoutMs: timeoutFor(upload.bytes),
+    unavailable: missing(ctx.clientUrl),
+  };
+}
+
+export function tusJsScenario(
+  key: string,
+  label: string,
+  upload: FileUpload,
+  chunkSize: number | null,
+): Scenario {
+  return {
+    key,
+    label,
+    worker: 'tus-js',
+    args: { mode: 'file', endpoint: upload.endpoint, filePath: upload.filePath, chunkSize },
+    timeoutMs: timeoutFor(upload.bytes),
+  };
+}
+
+export function rawScenario(key: string, label: string, upload: FileUpload): Scenario {
+  return {
+    key,
+    label,
+    worker: 'raw-loop',
+    args: { endpoint: upload.endpoint, filePath: upload.filePath, chunkSize: CHUNK_1M },
+    timeoutMs: timeoutFor(upload.bytes),
+  };
+}
+
+/** `count` sequential uploads of 1 KiB each. */
+export function smallScenario(
+  ctx: BenchContext,
+  key: string,
+  label: string,
+  client: 'ours' | 'tus-js',
+  endpoint: string,
+  count: number,
+): Scenario {
+  const common = { mode: 'small', endpoint, count, size: 1024 };
+  const timeoutMs = 30_000 + count * 25;
+  if (client === 'tus-js') {
+    return { key, label, worker: 'tus-js', args: { ...common, chunkSize: null }, timeoutMs };
+  }
+  return {
+    key,
+    label,
+    worker: 'ours',
+    args: { ...common, distUrl: ctx.clientUrl, chunkSize: CHUNK_1M, checksum: false },
+    timeoutMs,
+    unavailable: missing(ctx.clientUrl),
+  };
+}
+
+/** Records a section's outcomes in the shared map. */
+export function keep(ctx: BenchContext, outcomes: Map<string, Outcome>): void {
+  for (const [key, outcome] of outcomes) ctx.outcomes.set(key, outcome);
+}
+
+/** The reason a server-backed section cannot run, if any. */
+export function serverUnavailable(ctx: BenchContext): string | undefined {
+  return missing(ctx.serverUrl);
+}

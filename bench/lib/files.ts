@@ -1,0 +1,48 @@
+/**
+ * Test files for the benchmark, in one temp dir under os.tmpdir(). Files are sparse
+ * (created with truncate): instant to make, no disk space, read back as zeros from the
+ * page cache, so the figures measure the client and the network, not the disk.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MiB } from './stats.js';
+
+export class BenchFiles {
+  readonly root: string;
+  private readonly made = new Map<number, string>();
+
+  constructor() {
+    this.root = mkdtempSync(join(tmpdir(), 'resumable-upload-bench-'));
+  }
+
+  /** A sparse file of `mib` MiB, made once. */
+  async file(mib: number): Promise<string> {
+    const existing = this.made.get(mib);
+    if (existing !== undefined) return existing;
+    const path = join(this.root, `data-${mib}mib.bin`);
+    await writeFile(path, '');
+    await truncate(path, mib * MiB);
+    this.made.set(mib, path);
+    return path;
+  }
+
+  /** An empty directory for a server's uploads. */
+  dir(name: string): string {
+    const path = join(this.root, name);
+    mkdirSync(path, { recursive: true });
+    return path;
+  }
+
+  /** Removes everything inside `dir` (a server's finished uploads), keeping `dir`. */
+  empty(dir: string): void {
+    for (const entry of readdirSync(dir))
+      rmSync(join(dir, entry), { recursive: true, force: true });
+  }
+
+  /** Removes the whole temp dir. Safe to call twice. */
+  removeAll(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}

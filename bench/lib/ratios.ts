@@ -1,0 +1,76 @@
+/** The issue 8 targets (and informational ratios) computed from the measured medians. */
+import type { BenchContext } from './context.js';
+import { summarize } from './measure.js';
+import { fmt } from './stats.js';
+import type { Ratio } from './tables.js';
+
+function speed(ctx: BenchContext, key: string): number | undefined {
+  return summarize(ctx.outcomes.get(key))?.mibps;
+}
+
+function divide(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined || b <= 0 ? undefined : a / b;
+}
+
+function mibps(value: number | undefined): string {
+  return value === undefined ? '—' : `${fmt(value)} MiB/s`;
+}
+
+export function computeRatios(ctx: BenchContext): Ratio[] {
+  const raw = speed(ctx, 'null.raw');
+  const off = speed(ctx, 'null.ours.off');
+  const sha1 = speed(ctx, 'null.ours.sha1');
+  const tus1 = speed(ctx, 'null.tusjs.1');
+  const tusInf = speed(ctx, 'null.tusjs.inf');
+  const sha1Rate = ctx.hashRates?.sha1;
+  const sha1Ceiling =
+    raw === undefined || sha1Rate === undefined ? undefined : Math.min(raw, sha1Rate);
+  const smallOurs = summarize(ctx.outcomes.get('small.ours'))?.uploadsPerSecond;
+  const smallTus = summarize(ctx.outcomes.get('small.tusjs'))?.uploadsPerSecond;
+  const i2Ours = speed(ctx, 'i2.ours');
+  const i2Tus = speed(ctx, 'i2.tusnode');
+  return [
+    {
+      name: 'ours checksum off 1 MiB / raw keep-alive loop (null server)',
+      value: divide(off, raw),
+      target: 0.95,
+      unit: '%',
+      detail: `${mibps(off)} / ${mibps(raw)}`,
+    },
+    {
+      name: 'ours checksum off 1 MiB / tus-js-client 1 MiB (null server)',
+      value: divide(off, tus1),
+      target: 3,
+      unit: '×',
+      detail: `${mibps(off)} / ${mibps(tus1)}`,
+    },
+    {
+      name: 'ours sha1 1 MiB / min(sha1 hash rate, raw loop)',
+      value: divide(sha1, sha1Ceiling),
+      target: 0.85,
+      unit: '%',
+      detail: `${mibps(sha1)} / min(${mibps(sha1Rate)}, ${mibps(raw)})`,
+    },
+    {
+      name: 'ours sha1 1 MiB / tus-js-client chunkSize Infinity (no checksum)',
+      value: divide(sha1, tusInf),
+      target: undefined,
+      unit: '×',
+      detail: `${mibps(sha1)} / ${mibps(tusInf)}`,
+    },
+    {
+      name: '1 KiB uploads/s: ours / tus-js-client',
+      value: divide(smallOurs, smallTus),
+      target: undefined,
+      unit: '×',
+      detail: `${fmt(smallOurs)} / ${fmt(smallTus)} uploads/s`,
+    },
+    {
+      name: 'issue 2: raw loop into our server / into @tus/server',
+      value: divide(i2Ours, i2Tus),
+      target: undefined,
+      unit: '×',
+      detail: `${mibps(i2Ours)} / ${mibps(i2Tus)}`,
+    },
+  ];
+}

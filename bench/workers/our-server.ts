@@ -1,0 +1,34 @@
+/**
+ * Our tus server (`createTusServer` from dist/server/index.js, passed as `distUrl`),
+ * storing in `directory`, on 127.0.0.1 port 0 under /files. Prints `{"port":N}` once
+ * listening; exits when its parent goes away.
+ */
+import { createServer, type RequestListener, Server } from 'node:http';
+import { exitWithParent, readArgs } from './worker-io.js';
+
+interface OurServerArgs {
+  distUrl: string;
+  directory: string;
+}
+
+const args = readArgs<OurServerArgs>();
+const mod = (await import(args.distUrl)) as Record<string, unknown>;
+const create = mod.createTusServer;
+if (typeof create !== 'function') throw new Error(`${args.distUrl} has no createTusServer`);
+const made: unknown = await create({ directory: args.directory, path: '/files' });
+let server: Server;
+if (made instanceof Server) server = made;
+else if (typeof made === 'function') server = createServer(made as RequestListener);
+else throw new Error('createTusServer returned neither an http.Server nor a request listener');
+server.keepAliveTimeout = 30_000;
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  process.stdout.write(`${JSON.stringify({ port })}\n`);
+});
+exitWithParent(() => server.close());
+process.on('SIGTERM', () => {
+  server.close();
+  server.closeAllConnections();
+  process.exit(0);
+});
