@@ -34,6 +34,10 @@ export interface BenchOptions {
   profile: boolean;
   /** A note printed under the header of the results (e.g. the machine's conditions). */
   note: string | undefined;
+  /** Module of our client (default dist/index.node.js), relative to the repository. */
+  clientModule: string;
+  /** Module with createTusServer (default dist/server/index.js). */
+  serverModule: string;
 }
 
 export const USAGE = `usage: npm run bench -- [flags]
@@ -48,7 +52,9 @@ export const USAGE = `usage: npm run bench -- [flags]
   --max-minutes M      time budget (default 14)
   --out FILE           Markdown output (default bench/RESULTS.md)
   --profile            also profile our client's 1 MiB sha1 upload once (node --cpu-prof)
-  --note TEXT          a note written under the results header`;
+  --note TEXT          a note written under the results header
+  --client FILE        module exporting TusClient (default dist/index.node.js)
+  --server FILE        module exporting createTusServer (default dist/server/index.js)`;
 
 function positiveInt(flag: string, value: string | undefined): number {
   const n = Number(value);
@@ -73,6 +79,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     out: quick ? 'bench/out/RESULTS-quick.md' : 'bench/RESULTS.md',
     profile: false,
     note: undefined,
+    clientModule: 'dist/index.node.js',
+    serverModule: 'dist/server/index.js',
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -109,6 +117,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       }
       case '--note':
         options.note = next();
+        break;
+      case '--client':
+        options.clientModule = next() ?? '';
+        break;
+      case '--server':
+        options.serverModule = next() ?? '';
         break;
       case '--flat':
         options.flatMiB = (next() ?? '').split(',').map((v) => positiveInt(flag, v));

@@ -1,7 +1,9 @@
 /** What every benchmark section shares, and the scenario factories. */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions } from './args.js';
+import { runWorker } from './children.js';
 import type { BenchFiles } from './files.js';
 import { type MeasureContext, type Outcome, type Scenario, timeoutFor } from './measure.js';
 import { MiB } from './stats.js';
@@ -123,4 +125,22 @@ export function keep(ctx: BenchContext, outcomes: Map<string, Outcome>): void {
 /** The reason a server-backed section cannot run, if any. */
 export function serverUnavailable(ctx: BenchContext): string | undefined {
   return missing(ctx.serverUrl);
+}
+
+/**
+ * One unmeasured raw upload of 32 MiB into a freshly started server, so its code is
+ * warm (JIT-compiled) before the first measured run; without it the first scenario of
+ * a section pays for the server's warm-up.
+ */
+export async function warmUp(ctx: BenchContext, endpoint: string): Promise<void> {
+  const filePath = await ctx.files.file(32);
+  try {
+    await runWorker(
+      join(ctx.workersDir, 'raw-loop.mjs'),
+      { endpoint, filePath, chunkSize: CHUNK_1M },
+      { timeoutMs: timeoutFor(32 * MiB) },
+    );
+  } catch (error) {
+    ctx.log(`warm-up of ${endpoint} failed: ${(error as Error).message}`);
+  }
 }

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWorker, startServer } from './children.js';
-import { type BenchContext, CHUNK_1M, type SectionReport } from './context.js';
+import { type BenchContext, CHUNK_1M, type SectionReport, warmUp } from './context.js';
 import { timeoutFor } from './measure.js';
 import { fmt, fmtSize, MiB } from './stats.js';
 
@@ -27,7 +27,10 @@ export interface SelfTime {
   name: string;
   where: string;
   ms: number;
+  /** of all samples */
   share: number;
+  /** of the samples that were not (idle) */
+  busyShare: number;
 }
 
 /** Self time per function (by name and location), largest first. */
@@ -43,6 +46,9 @@ export function selfTimes(profile: CpuProfile): SelfTime[] {
     if (id !== undefined) micros.set(id, (micros.get(id) ?? 0) + Math.max(delta, 0));
   }
   const total = [...micros.values()].reduce((a, b) => a + b, 0) || 1;
+  let idle = 0;
+  for (const [id, us] of micros) if (byId.get(id)?.callFrame.functionName === '(idle)') idle += us;
+  const busy = total - idle || 1;
   const merged = new Map<string, SelfTime>();
   for (const [id, us] of micros) {
     const frame = byId.get(id)?.callFrame;
@@ -51,9 +57,10 @@ export function selfTimes(profile: CpuProfile): SelfTime[] {
     const file = frame.url.replace(/^file:\/\//, '').replace(/^.*\/(node_modules|dist)\//, '$1/');
     const where = file === '' ? '' : `${file}:${frame.lineNumber + 1}`;
     const key = `${name}@${where}`;
-    const entry = merged.get(key) ?? { name, where, ms: 0, share: 0 };
+    const entry = merged.get(key) ?? { name, where, ms: 0, share: 0, busyShare: 0 };
     entry.ms += us / 1000;
     entry.share = (entry.ms * 1000) / total;
+    entry.busyShare = name === '(idle)' ? 0 : (entry.ms * 1000) / busy;
     merged.set(key, entry);
   }
   return [...merged.values()].sort((a, b) => b.ms - a.ms);
@@ -67,6 +74,7 @@ export async function profileSection(ctx: BenchContext): Promise<SectionReport> 
   const server = await startServer('null server', join(ctx.workersDir, 'null-server.mjs'), {});
   let result: Record<string, unknown>;
   try {
+    await warmUp(ctx, server.endpoint);
     result = await runWorker(
       join(ctx.workersDir, 'ours.mjs'),
       {
@@ -88,13 +96,16 @@ export async function profileSection(ctx: BenchContext): Promise<SectionReport> 
   const speed = Number(result.bytes) / MiB / (Number(result.ms) / 1000);
   const lines = [
     `One run under \`node --cpu-prof\` (profiling slows it): ${fmt(speed)} MiB/s. Self time of`,
-    'the client process, top 15 (the whole process, start-up included):',
+    'the client process, top 20 (the whole process, start-up included; "busy" leaves out (idle)):',
     '',
-    '| function | where | self ms | share |',
-    '|---|---|---:|---:|',
+    '| function | where | self ms | share of all | share of busy |',
+    '|---|---|---:|---:|---:|',
   ];
-  for (const t of top.slice(0, 15)) {
-    lines.push(`| ${t.name} | ${t.where || '(native)'} | ${fmt(t.ms)} | ${fmt(t.share * 100)} % |`);
+  for (const t of top.slice(0, 20)) {
+    const busyShare = t.name === '(idle)' ? '—' : `${fmt(t.busyShare * 100)} %`;
+    lines.push(
+      `| ${t.name} | ${t.where || '(native)'} | ${fmt(t.ms)} | ${fmt(t.share * 100)} % | ${busyShare} |`,
+    );
   }
   ctx.log(
     `[profile] ${fmt(speed)} MiB/s; top: ${top

@@ -13,6 +13,7 @@ import {
   type SectionReport,
   smallScenario,
   tusJsScenario,
+  warmUp,
 } from './context.js';
 import { measure, type Scenario, summarize } from './measure.js';
 import { fmt, fmtSize, MiB, median } from './stats.js';
@@ -24,6 +25,7 @@ async function withNullServer<T>(
 ): Promise<T> {
   const server = await startServer('null server', join(ctx.workersDir, 'null-server.mjs'), {});
   try {
+    await warmUp(ctx, server.endpoint);
     return await body(server.endpoint);
   } finally {
     await server.stop();

@@ -15,6 +15,7 @@ import {
   type SectionReport,
   serverUnavailable,
   tusJsScenario,
+  warmUp,
 } from './context.js';
 import { measure, type Outcome } from './measure.js';
 import { fmtSize, MiB } from './stats.js';
@@ -50,7 +51,12 @@ async function withServers(
 ): Promise<Map<string, Outcome>> {
   const servers: RunningServer[] = [];
   try {
-    for (const start of starters) servers.push(await start());
+    for (const start of starters) {
+      const server = await start();
+      servers.push(server);
+      await warmUp(ctx, server.handle.endpoint);
+    }
+    for (const s of servers) ctx.files.empty(s.directory);
     return await body(servers, () => {
       for (const s of servers) ctx.files.empty(s.directory);
     });
