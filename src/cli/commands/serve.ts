@@ -1,7 +1,18 @@
 /**
  * `serve --port 1080 --dir ./uploads`: our tus server in the foreground, one log line per
- * request, Ctrl-C closes it cleanly.
+ * request, Ctrl-C (or SIGTERM) closes it cleanly.
  */
+import { mkdir } from 'node:fs/promises';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import * as serverApi from '../../server/index.js';
 import type { CliIo } from '../cli-io.js';
 
 export interface ServeFlags {
@@ -11,8 +22,69 @@ export interface ServeFlags {
   quiet?: boolean | undefined;
 }
 
+const PATH = '/files';
+
+/** An http.Server running our tus server for `directory` (not listening yet). */
+async function createOurServer(directory: string): Promise<Server> {
+  const api = serverApi as unknown as Record<string, unknown>;
+  const create = api.createTusServer;
+  if (typeof create !== 'function') {
+    throw new Error('serve: this build has no tus server (createTusServer is missing)');
+  }
+  const made: unknown = await (create as (options: object) => unknown)({ directory, path: PATH });
+  if (made instanceof Server) return made;
+  if (typeof made === 'function') return createServer(made as RequestListener);
+  const handle = (made as { handle?: unknown } | null)?.handle;
+  if (typeof handle === 'function') {
+    return createServer((req, res) => {
+      (handle as RequestListener).call(made, req, res);
+    });
+  }
+  throw new Error('serve: createTusServer returned neither an http.Server nor a request handler');
+}
+
+function logLine(req: IncomingMessage, res: ServerResponse, startedAt: number): string {
+  const ms = Math.round(performance.now() - startedAt);
+  const time = new Date().toISOString();
+  return `${time} ${req.method ?? '?'} ${req.url ?? '?'} ${res.statusCode} ${ms}ms`;
+}
+
 export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number> {
-  void flags;
-  io.stderr.write('error: serve: not available yet (the server is being written)\n');
-  return 1;
+  const directory = resolve(flags.dir);
+  await mkdir(directory, { recursive: true });
+  const server = await createOurServer(directory);
+  if (flags.quiet !== true) {
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const startedAt = performance.now();
+      res.on('close', () => io.stderr.write(`${logLine(req, res, startedAt)}\n`));
+    });
+  }
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(flags.port, flags.host, () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
+  io.stdout.write(`listening on http://${host}:${port}${PATH}/\n`);
+  io.stderr.write(`uploads are stored in ${directory}; Ctrl-C stops the server\n`);
+
+  const signal = await new Promise<string>((resolveStop) => {
+    const remove = io.onInterrupt((name) => {
+      remove();
+      resolveStop(name);
+    });
+  });
+  io.stderr.write(`${signal}: stopping\n`);
+  server.closeIdleConnections();
+  const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+  // Uploads in flight get a moment to end; then their connections are cut.
+  const timer = setTimeout(() => server.closeAllConnections(), 2000);
+  timer.unref();
+  await closed;
+  clearTimeout(timer);
+  io.stderr.write('stopped\n');
+  return 0;
 }

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { runCli, spawnCli } from './cli-runner.js';
+import { makeTempDir, type TempDir } from './fixtures.js';
+
+describe('cli serve (child process)', () => {
+  let dir: TempDir;
+
+  before(async () => {
+    dir = await makeTempDir();
+  });
+  after(async () => {
+    await dir.remove();
+  });
+
+  it('serves uploads, logs one line per request, and stops cleanly on Ctrl-C', async () => {
+    const uploads = `${dir.path}/uploads`;
+    const server = spawnCli(['serve', '--port', '0', '--dir', uploads]);
+    try {
+      const [, endpoint] = await server.waitFor(/listening on (\S+)/, 'stdout');
+      assert.ok(endpoint);
+      const file = await dir.file('served.bin', 100_000);
+      const up = await runCli(['upload', file, '-e', endpoint, '--no-store', '--quiet']);
+      assert.equal(up.code, 0, up.stderr);
+      const url = up.stdout.trim();
+      const id = url.split('/').at(-1) ?? '';
+      await server.waitFor(/PATCH \S+ 204/);
+      assert.match(server.stderr(), /POST \/files\/? 201/);
+      const stored = await readdir(uploads, { recursive: true });
+      assert.ok(
+        stored.some((name) => String(name).includes(id)),
+        `${id} in ${stored.join(', ')}`,
+      );
+      const info = await runCli(['info', url, '--json']);
+      assert.equal(JSON.parse(info.stdout).offset, 100_000);
+    } finally {
+      server.child.kill('SIGINT');
+    }
+    const run = await server.done;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /stopped/);
+  });
+
+  it('a port in use is an error, exit 1', async () => {
+    const first = spawnCli(['serve', '--port', '0', '--dir', `${dir.path}/a`, '--quiet']);
+    try {
+      const [, endpoint] = await first.waitFor(/listening on (\S+)/, 'stdout');
+      const port = new URL(endpoint ?? '').port;
+      const second = await runCli(['serve', '--port', port, '--dir', `${dir.path}/b`], {
+        timeoutMs: 30_000,
+      });
+      assert.equal(second.code, 1, second.stderr);
+      assert.match(second.stderr, /EADDRINUSE/);
+    } finally {
+      first.child.kill('SIGINT');
+    }
+    assert.equal((await first.done).code, 0);
+  });
+});
