@@ -17,9 +17,16 @@ const create = mod.createTusServer;
 if (typeof create !== 'function') throw new Error(`${args.distUrl} has no createTusServer`);
 const made: unknown = await create({ directory: args.directory, path: '/files' });
 let server: Server;
+const handle = (made as { handle?: unknown } | null)?.handle;
 if (made instanceof Server) server = made;
 else if (typeof made === 'function') server = createServer(made as RequestListener);
-else throw new Error('createTusServer returned neither an http.Server nor a request listener');
+else if (typeof handle === 'function') {
+  server = createServer((req, res) => {
+    (handle as RequestListener).call(made, req, res);
+  });
+} else {
+  throw new Error('createTusServer returned no http.Server, request listener or handle()');
+}
 server.keepAliveTimeout = 30_000;
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
