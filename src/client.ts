@@ -1,0 +1,285 @@
+/**
+ * `BaseTusClient`: the public methods, on any platform. An entry point (`index.node.ts`,
+ * `index.browser.ts`) subclasses it with its `Platform`.
+ */
+import {
+  checkChunkSize,
+  checkCount,
+  checkFunction,
+  DEFAULTS,
+  type ResolvedClientOptions,
+  rejectUnknownKeys,
+  show,
+  type TusClientOptions,
+  validateClientOptions,
+} from './options.js';
+import type { Platform } from './platform.js';
+import { parseIntegerHeader, parseOptionalIntegerHeader } from './protocol/integers.js';
+import { displayUrl } from './protocol/location.js';
+import { decodeMetadata, encodeMetadata } from './protocol/metadata.js';
+import { parseServerInfo } from './protocol/server-info.js';
+import { checkInputOptions } from './sources/open-input.js';
+import type { HttpTransport } from './transport/http-transport.js';
+import type {
+  CreateUploaderOptions,
+  InputOptions,
+  RequestOptions,
+  ResumeUploadOptions,
+  ServerInfo,
+  UploadFileOptions,
+  UploadInfo,
+} from './types.js';
+import { Requester } from './upload/requester.js';
+import { Uploader, type UploaderContext } from './upload/uploader.js';
+
+/** The public methods both entry points' `TusClient` classes have. */
+export interface TusClientApi {
+  /** Creates an upload and sends the input; resolves with the upload URL. */
+  uploadFile(options: UploadFileOptions): Promise<string>;
+  /** Continues the upload at `uploadUrl` from the server's offset; resolves with its URL. */
+  resumeUpload(options: ResumeUploadOptions): Promise<string>;
+  /** Deletes an upload (termination extension). */
+  deleteUpload(url: string, options?: RequestOptions): Promise<void>;
+  /** `{ offset, length, complete, metadata }` of an upload (HEAD). */
+  getUploadInfo(url: string, options?: RequestOptions): Promise<UploadInfo>;
+  /** What the server offers (OPTIONS, asked once per client). */
+  getServerInfo(options?: RequestOptions): Promise<ServerInfo>;
+  /** An `Uploader` for chunk-by-chunk control (its own `maxRetries` defaults to 0). */
+  createUploader(options: CreateUploaderOptions): Uploader;
+  /** Releases the client's connections. */
+  close(): Promise<void>;
+}
+
+const INPUT_KEYS = { filePath: true, input: true, uploadSize: true } as const;
+/** Option keys of each method; later issues add theirs here. */
+export const UPLOAD_FILE_KEYS: { readonly [K in keyof UploadFileOptions]-?: true } = {
+  ...INPUT_KEYS,
+  metadata: true,
+  onProgress: true,
+  stopAt: true,
+  signal: true,
+};
+export const RESUME_UPLOAD_KEYS: { readonly [K in keyof ResumeUploadOptions]-?: true } = {
+  ...INPUT_KEYS,
+  uploadUrl: true,
+  onProgress: true,
+  signal: true,
+};
+export const CREATE_UPLOADER_KEYS: { readonly [K in keyof CreateUploaderOptions]-?: true } = {
+  ...INPUT_KEYS,
+  uploadUrl: true,
+  metadata: true,
+  chunkSize: true,
+  maxRetries: true,
+  onProgress: true,
+  signal: true,
+};
+
+export class BaseTusClient implements TusClientApi {
+  /** The tus endpoint uploads are created at. */
+  readonly url: string;
+  readonly #options: ResolvedClientOptions;
+  readonly #platform: Platform;
+  readonly #transport: HttpTransport;
+  readonly #requester: Requester;
+  readonly #context: UploaderContext;
+  #serverInfo: Promise<ServerInfo> | undefined;
+
+  constructor(url: string, options: TusClientOptions | undefined, platform: Platform) {
+    this.url = checkEndpoint(url);
+    this.#options = validateClientOptions(options);
+    this.#platform = platform;
+    this.#transport = platform.createTransport({ verifyTlsCert: this.#options.verifyTlsCert });
+    this.#requester = new Requester(this.#transport, this.#options);
+    this.#context = {
+      endpoint: this.url,
+      requester: this.#requester,
+      checksum: platform.checksum,
+      options: this.#options,
+      serverInfo: (signal) => this.#cachedServerInfo(signal),
+    };
+  }
+
+  /** The options after defaults (read-only view). */
+  get options(): Readonly<ResolvedClientOptions> {
+    return this.#options;
+  }
+
+  async uploadFile(options: UploadFileOptions): Promise<string> {
+    checkCallOptions('uploadFile', options, UPLOAD_FILE_KEYS);
+    const stopAt = options.stopAt;
+    if (stopAt !== undefined) checkStopAt(stopAt);
+    const uploader = this.#uploader(options, {
+      metadata: options.metadata,
+      maxRetries: this.#options.maxRetries,
+      stopAt,
+    });
+    try {
+      return await uploader.upload();
+    } finally {
+      await uploader.close();
+    }
+  }
+
+  async resumeUpload(options: ResumeUploadOptions): Promise<string> {
+    checkCallOptions('resumeUpload', options, RESUME_UPLOAD_KEYS);
+    const uploader = this.#uploader(options, {
+      uploadUrl: checkUploadUrl(options.uploadUrl),
+      maxRetries: this.#options.maxRetries,
+    });
+    try {
+      return await uploader.upload();
+    } finally {
+      await uploader.close();
+    }
+  }
+
+  createUploader(options: CreateUploaderOptions): Uploader {
+    checkCallOptions('createUploader', options, CREATE_UPLOADER_KEYS);
+    return this.#uploader(options, {
+      uploadUrl: options.uploadUrl === undefined ? undefined : checkUploadUrl(options.uploadUrl),
+      metadata: options.metadata,
+      chunkSize: checkChunkSize('chunkSize', options.chunkSize),
+      maxRetries: checkCount('maxRetries', options.maxRetries) ?? DEFAULTS.uploaderMaxRetries,
+    });
+  }
+
+  async deleteUpload(url: string, options: RequestOptions = {}): Promise<void> {
+    await this.#requester.sendExpecting('DELETE', checkUploadUrl(url), [204, 200], {
+      signal: checkSignal(options.signal),
+    });
+  }
+
+  async getUploadInfo(url: string, options: RequestOptions = {}): Promise<UploadInfo> {
+    const target = checkUploadUrl(url);
+    const response = await this.#requester.sendExpecting('HEAD', target, [200, 204], {
+      signal: checkSignal(options.signal),
+      headers: { 'Cache-Control': 'no-store' },
+    });
+    const details = { method: 'HEAD', url: displayUrl(target), status: response.status };
+    const h = response.headers;
+    const offset = parseIntegerHeader('Upload-Offset', h['upload-offset'], details);
+    const length = parseOptionalIntegerHeader('Upload-Length', h['upload-length'], details);
+    return {
+      offset,
+      length,
+      complete: length !== undefined && offset >= length,
+      metadata: decodeMetadata(h['upload-metadata'], this.#options.metadataEncoding, details),
+    };
+  }
+
+  async getServerInfo(options: RequestOptions = {}): Promise<ServerInfo> {
+    const info = await this.#cachedServerInfo(checkSignal(options.signal));
+    return {
+      ...info,
+      versions: [...info.versions],
+      extensions: [...info.extensions],
+      checksumAlgorithms: [...info.checksumAlgorithms],
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.#transport.close();
+  }
+
+  /** OPTIONS once per client; a failure is not kept, so the next call asks again. */
+  #cachedServerInfo(signal?: AbortSignal): Promise<ServerInfo> {
+    if (this.#serverInfo === undefined) {
+      const pending = this.#requester
+        .sendExpecting('OPTIONS', this.url, [200, 204], { signal })
+        .then((response) =>
+          parseServerInfo(response.headers, {
+            method: 'OPTIONS',
+            url: displayUrl(this.url),
+            status: response.status,
+          }),
+        );
+      this.#serverInfo = pending;
+      pending.catch(() => {
+        if (this.#serverInfo === pending) this.#serverInfo = undefined;
+      });
+    }
+    return this.#serverInfo;
+  }
+
+  #uploader(
+    options: InputOptions & {
+      onProgress?: UploadFileOptions['onProgress'];
+      signal?: AbortSignal | undefined;
+    },
+    extra: {
+      uploadUrl?: string | undefined;
+      metadata?: UploadFileOptions['metadata'];
+      chunkSize?: number | undefined;
+      maxRetries: number;
+      stopAt?: number | undefined;
+    },
+  ): Uploader {
+    const input: InputOptions = {
+      filePath: options.filePath,
+      input: options.input,
+      uploadSize: options.uploadSize,
+    };
+    checkInputOptions(input, this.#platform.name === 'node');
+    const metadata = extra.metadata ?? {};
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+      throw new TypeError(`metadata must be an object of strings, got ${show(metadata)}`);
+    }
+    const metadataHeader = encodeMetadata(metadata, this.#options.metadataEncoding);
+    return new Uploader(this.#context, {
+      openSource: () => this.#platform.openSource(input),
+      uploadUrl: extra.uploadUrl,
+      metadataHeader,
+      chunkSize: extra.chunkSize ?? this.#options.chunkSize,
+      maxRetries: extra.maxRetries,
+      stopAt: extra.stopAt,
+      onProgress: checkFunction('onProgress', options.onProgress),
+      signal: checkSignal(options.signal),
+    });
+  }
+}
+
+function checkEndpoint(url: unknown): string {
+  if (typeof url !== 'string') throw new TypeError(`url must be a string, got ${show(url)}`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(`url must be an absolute http(s) URL, got ${show(url)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new TypeError(`url must be an http(s) URL, got ${show(url)}`);
+  }
+  return parsed.href;
+}
+
+function checkUploadUrl(url: unknown): string {
+  if (typeof url !== 'string' || url === '') {
+    throw new TypeError(`uploadUrl must be a non-empty string, got ${show(url)}`);
+  }
+  return checkEndpoint(url);
+}
+
+function checkCallOptions(where: string, options: unknown, keys: object): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${where} takes an options object, got ${show(options)}`);
+  }
+  rejectUnknownKeys(where, options, keys);
+}
+
+function checkStopAt(stopAt: unknown): void {
+  if (typeof stopAt !== 'number' || Number.isNaN(stopAt)) {
+    throw new TypeError(`stopAt must be a number, got ${show(stopAt)}`);
+  }
+  if (!Number.isSafeInteger(stopAt) || stopAt < 0) {
+    throw new RangeError(`stopAt must be a non-negative integer, got ${show(stopAt)}`);
+  }
+}
+
+function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  if (typeof signal !== 'object' || signal === null || !('aborted' in signal)) {
+    throw new TypeError(`signal must be an AbortSignal, got ${show(signal)}`);
+  }
+  return signal as AbortSignal;
+}

@@ -1,0 +1,56 @@
+/**
+ * The Node entry of resumable-upload: the shared core with node:http(s), node:fs,
+ * node:crypto plugged in.
+ */
+import { nodeChecksum } from './checksum/node-checksum.node.js';
+import { BaseTusClient, type TusClientApi } from './client.js';
+import type { TusClientOptions } from './options.js';
+import type { Platform } from './platform.js';
+import { openNodeSource } from './sources/open-source.node.js';
+import { NodeTransport } from './transport/node-transport.node.js';
+
+/** Node's adapters. */
+export const nodePlatform: Platform = {
+  name: 'node',
+  createTransport: (options) => new NodeTransport(options),
+  openSource: openNodeSource,
+  checksum: nodeChecksum,
+};
+
+/**
+ * A tus client for Node.
+ * @example
+ * const client = new TusClient('http://127.0.0.1:1080/files', { chunkSize: 8 * 1024 * 1024 });
+ * const url = await client.uploadFile({ filePath: 'video.mp4', metadata: { filename: 'video.mp4' } });
+ */
+export class TusClient extends BaseTusClient {
+  constructor(url: string, options: TusClientOptions = {}) {
+    super(url, options, nodePlatform);
+  }
+}
+
+TusClient satisfies new (
+  url: string,
+  options?: TusClientOptions,
+) => TusClientApi;
+
+export type { TusClientApi } from './client.js';
+export * from './errors/index.js';
+export type { TusClientOptions } from './options.js';
+export type {
+  AfterResponseHook,
+  BeforeRequestHook,
+  ChecksumAlgorithm,
+  CreateUploaderOptions,
+  InputOptions,
+  RequestOptions,
+  ResumeUploadOptions,
+  ServerInfo,
+  ShouldRetryHook,
+  UploadFileOptions,
+  UploadInfo,
+  UploadInput,
+  UploadMetadata,
+  UploadStats,
+} from './types.js';
+export type { Uploader } from './upload/uploader.js';

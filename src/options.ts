@@ -1,0 +1,262 @@
+/**
+ * Every `TusClient` option: its type, its default and its validation, in one place.
+ * Options of later issues are added here (one field in `TusClientOptions`, one line in
+ * `CLIENT_OPTION_KEYS`, one check in `validateClientOptions`).
+ */
+
+import { CHECKSUM_ALGORITHMS, isChecksumAlgorithm } from './protocol/checksum.js';
+import {
+  METADATA_ENCODINGS,
+  type MetadataEncoding,
+  normalizeEncoding,
+} from './protocol/metadata.js';
+import type {
+  AfterResponseHook,
+  BeforeRequestHook,
+  ChecksumAlgorithm,
+  ShouldRetryHook,
+} from './types.js';
+
+export interface TusClientOptions {
+  /**
+   * Bytes per PATCH request; a float is floored; `Infinity` sends the whole input in one.
+   * @default 1_048_576
+   * @example { chunkSize: 8 * 1024 * 1024 }
+   */
+  chunkSize?: number | undefined;
+  /**
+   * `true` = sha1 when the server offers it (else no checksum, said in `stats`); an
+   * algorithm name = that one, which the server must offer; `false` = none.
+   * @default true
+   */
+  checksum?: boolean | ChecksumAlgorithm | undefined;
+  /** Verify TLS certificates of `https:` servers. @default true */
+  verifyTlsCert?: boolean | undefined;
+  /** Encoding of metadata values before base64 (`utf-8`, `latin1`, `ascii`, `utf-16le`). @default 'utf-8' */
+  metadataEncoding?: string | undefined;
+  /** Headers added to every request. @default {} */
+  headers?: Readonly<Record<string, string>> | undefined;
+  /** Retries per chunk (0 = none). @default 3 */
+  maxRetries?: number | undefined;
+  /** Base delay of the exponential backoff, in ms (capped at 60 s). @default 1000 */
+  retryDelay?: number | undefined;
+  /** Per-request timeout in ms, from start to the end of the answer. @default 30_000 */
+  timeout?: number | undefined;
+  /** Ms without any byte moving either way before a request is abandoned. @default 60_000 */
+  stallTimeout?: number | undefined;
+  /** Called before every request; may change `headers` in place. */
+  beforeRequest?: BeforeRequestHook | undefined;
+  /** Called after every response. */
+  afterResponse?: AfterResponseHook | undefined;
+  /** Consulted before every retry; `false` fails now. */
+  onShouldRetry?: ShouldRetryHook | undefined;
+}
+
+/** Every key of `TusClientOptions`; the compiler keeps it complete. */
+export const CLIENT_OPTION_KEYS: { readonly [K in keyof TusClientOptions]-?: true } = {
+  chunkSize: true,
+  checksum: true,
+  verifyTlsCert: true,
+  metadataEncoding: true,
+  headers: true,
+  maxRetries: true,
+  retryDelay: true,
+  timeout: true,
+  stallTimeout: true,
+  beforeRequest: true,
+  afterResponse: true,
+  onShouldRetry: true,
+};
+
+/** Options after defaults and validation. */
+export interface ResolvedClientOptions {
+  chunkSize: number;
+  checksum: boolean | ChecksumAlgorithm;
+  verifyTlsCert: boolean;
+  metadataEncoding: MetadataEncoding;
+  headers: Readonly<Record<string, string>>;
+  maxRetries: number;
+  retryDelay: number;
+  timeout: number;
+  stallTimeout: number;
+  beforeRequest: BeforeRequestHook | undefined;
+  afterResponse: AfterResponseHook | undefined;
+  onShouldRetry: ShouldRetryHook | undefined;
+}
+
+export const DEFAULTS = {
+  chunkSize: 1_048_576,
+  checksum: true,
+  verifyTlsCert: true,
+  metadataEncoding: 'utf-8',
+  maxRetries: 3,
+  retryDelay: 1000,
+  timeout: 30_000,
+  stallTimeout: 60_000,
+  /** Retries per chunk of an `Uploader` made with `createUploader` (as in the seed). */
+  uploaderMaxRetries: 0,
+} as const;
+
+/** Validates `options` and fills in defaults. Wrong type: `TypeError`; wrong range: `RangeError`. */
+export function validateClientOptions(options: unknown): ResolvedClientOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`TusClient options must be an object, got ${show(options)}`);
+  }
+  rejectUnknownKeys('TusClient', options, CLIENT_OPTION_KEYS);
+  const o = options as TusClientOptions;
+  return {
+    chunkSize: checkChunkSize('chunkSize', o.chunkSize) ?? DEFAULTS.chunkSize,
+    checksum: checkChecksum(o.checksum),
+    verifyTlsCert: checkBoolean('verifyTlsCert', o.verifyTlsCert) ?? DEFAULTS.verifyTlsCert,
+    metadataEncoding: checkEncoding(o.metadataEncoding),
+    headers: checkHeaders(o.headers),
+    maxRetries: checkCount('maxRetries', o.maxRetries) ?? DEFAULTS.maxRetries,
+    retryDelay: checkDuration('retryDelay', o.retryDelay, true, false) ?? DEFAULTS.retryDelay,
+    timeout: checkDuration('timeout', o.timeout, false, true) ?? DEFAULTS.timeout,
+    stallTimeout:
+      checkDuration('stallTimeout', o.stallTimeout, false, true) ?? DEFAULTS.stallTimeout,
+    beforeRequest: checkFunction('beforeRequest', o.beforeRequest),
+    afterResponse: checkFunction('afterResponse', o.afterResponse),
+    onShouldRetry: checkFunction('onShouldRetry', o.onShouldRetry),
+  };
+}
+
+/** A `TypeError` naming every key of `options` that `known` does not list. */
+export function rejectUnknownKeys(where: string, options: object, known: object): void {
+  const unknown = Object.keys(options).filter((key) => !Object.hasOwn(known, key));
+  if (unknown.length > 0) {
+    throw new TypeError(
+      `${where}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}`,
+    );
+  }
+}
+
+/** `chunkSize`: a number, floored, ≥ 1, or `Infinity`. */
+export function checkChunkSize(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`${name} must be a number, got ${show(value)}`);
+  }
+  if (value === Number.POSITIVE_INFINITY) return value;
+  const floored = Math.floor(value);
+  if (!(floored >= 1) || !Number.isSafeInteger(floored)) {
+    throw new RangeError(`${name} must be at least 1 (or Infinity), got ${show(value)}`);
+  }
+  return floored;
+}
+
+/** A non-negative integer count such as `maxRetries`. */
+export function checkCount(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`${name} must be a number, got ${show(value)}`);
+  }
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** A duration in ms: ≥ 0 (or > 0), `Infinity` only where allowed. */
+export function checkDuration(
+  name: string,
+  value: unknown,
+  zeroAllowed: boolean,
+  infinityAllowed: boolean,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`${name} must be a number of milliseconds, got ${show(value)}`);
+  }
+  if (value === Number.POSITIVE_INFINITY && infinityAllowed) return value;
+  if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
+    throw new RangeError(
+      `${name} must be ${zeroAllowed ? 'at least 0' : 'more than 0'} ms${infinityAllowed ? ' (or Infinity)' : ''}, got ${show(value)}`,
+    );
+  }
+  return value;
+}
+
+function checkBoolean(name: string, value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean')
+    throw new TypeError(`${name} must be a boolean, got ${show(value)}`);
+  return value;
+}
+
+export function checkFunction<T>(name: string, value: T | undefined): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') {
+    throw new TypeError(`${name} must be a function, got ${show(value)}`);
+  }
+  return value;
+}
+
+function checkChecksum(value: unknown): boolean | ChecksumAlgorithm {
+  if (value === undefined) return DEFAULTS.checksum;
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') {
+    throw new TypeError(`checksum must be a boolean or an algorithm name, got ${show(value)}`);
+  }
+  const lower = value.toLowerCase();
+  if (!isChecksumAlgorithm(lower)) {
+    throw new RangeError(
+      `checksum must be one of ${CHECKSUM_ALGORITHMS.join(', ')} (or true/false), got ${show(value)}`,
+    );
+  }
+  return lower;
+}
+
+function checkEncoding(value: unknown): MetadataEncoding {
+  if (value === undefined) return DEFAULTS.metadataEncoding;
+  if (typeof value !== 'string') {
+    throw new TypeError(`metadataEncoding must be a string, got ${show(value)}`);
+  }
+  const encoding = normalizeEncoding(value);
+  if (encoding === undefined) {
+    throw new RangeError(
+      `metadataEncoding must be one of ${METADATA_ENCODINGS.join(', ')}, got ${show(value)}`,
+    );
+  }
+  return encoding;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** `headers`: names are HTTP tokens, values strings without CR/LF. Values are never shown. */
+export function checkHeaders(value: unknown): Readonly<Record<string, string>> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`headers must be an object of strings, got ${show(value)}`);
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, headerValue] of Object.entries(value)) {
+    if (!TOKEN.test(name))
+      throw new TypeError(`headers: ${JSON.stringify(name)} is not a header name`);
+    if (typeof headerValue !== 'string') {
+      throw new TypeError(
+        `headers: the value of ${name} must be a string, got ${typeof headerValue}`,
+      );
+    }
+    if (/[\r\n\0]/.test(headerValue)) {
+      throw new TypeError(`headers: the value of ${name} must not contain CR, LF or NUL`);
+    }
+    headers[name] = headerValue;
+  }
+  return Object.freeze(headers);
+}
+
+/** A short description of `value` for messages. */
+export function show(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return String(value);
+  }
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
+}

@@ -1,0 +1,11 @@
+/** Node's `Platform.openSource`: a file path, bytes, a Blob, a Readable or a ReadableStream. */
+import type { InputOptions } from '../types.js';
+import { FileSource } from './file-source.node.js';
+import { checkInputOptions, openInput } from './open-input.js';
+import type { UploadSource } from './upload-source.js';
+
+export async function openNodeSource(options: InputOptions): Promise<UploadSource> {
+  checkInputOptions(options, true);
+  if (options.filePath !== undefined) return FileSource.open(options.filePath);
+  return openInput(options.input!, options.uploadSize);
+}

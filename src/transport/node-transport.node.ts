@@ -1,0 +1,268 @@
+/**
+ * Node's `HttpTransport`: node:http / node:https with one keep-alive agent per client.
+ * Whole-request `timeout`, `stallTimeout` (no byte moving either way), abort through the
+ * signal, a bounded response body.
+ */
+import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, request } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
+import {
+  type TusErrorDetails,
+  TusNetworkError,
+  TusStallError,
+  TusTimeoutError,
+} from '../errors/index.js';
+import type {
+  HttpRequest,
+  HttpResponse,
+  HttpTransport,
+  TransportOptions,
+} from './http-transport.js';
+
+/** Bytes handed to the socket per write, so body progress (and life) can be seen. */
+const WRITE_SLICE = 128 * 1024;
+const DEFAULT_MAX_RESPONSE_BODY = 65_536;
+
+export class NodeTransport implements HttpTransport {
+  readonly #http: HttpAgent;
+  readonly #https: HttpsAgent;
+
+  constructor(options: TransportOptions) {
+    const common = { keepAlive: true, maxSockets: 8, maxFreeSockets: 8, noDelay: true };
+    this.#http = new HttpAgent(common);
+    this.#https = new HttpsAgent({ ...common, rejectUnauthorized: options.verifyTlsCert });
+  }
+
+  request(req: HttpRequest): Promise<HttpResponse> {
+    return new Promise<HttpResponse>((resolve, reject) => send(this, req, resolve, reject));
+  }
+
+  /** @internal */
+  agentFor(protocol: string): HttpAgent {
+    return protocol === 'https:' ? this.#https : this.#http;
+  }
+
+  async close(): Promise<void> {
+    this.#http.destroy();
+    this.#https.destroy();
+  }
+}
+
+function send(
+  transport: NodeTransport,
+  req: HttpRequest,
+  resolve: (response: HttpResponse) => void,
+  reject: (error: unknown) => void,
+): void {
+  const { method, url, signal } = req;
+  const details: TusErrorDetails = { method, url: safeUrl(url) };
+  if (signal?.aborted) {
+    reject(signal.reason);
+    return;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (cause) {
+    reject(new TusNetworkError(`${method} ${details.url}: not a valid URL`, { ...details, cause }));
+    return;
+  }
+  const body = req.body;
+  const headers: Record<string, string | number> = { ...req.headers };
+  if (body !== undefined || method === 'POST' || method === 'PATCH') {
+    headers['Content-Length'] = body?.byteLength ?? 0;
+  }
+  const requestFn = parsed.protocol === 'https:' ? httpsRequest : request;
+  let settled = false;
+  let clientRequest: ClientRequest | undefined;
+  let socket: Socket | undefined;
+  let lastLife = 0;
+  let lastBytes = -1;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stallTimer: ReturnType<typeof setInterval> | undefined;
+
+  const cleanup = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    if (stallTimer !== undefined) clearInterval(stallTimer);
+    signal?.removeEventListener('abort', onAbort);
+  };
+  const fail = (error: unknown) => {
+    if (settled) return;
+    settled = true;
+    cleanup();
+    reject(error);
+    clientRequest?.destroy();
+  };
+  const succeed = (response: HttpResponse) => {
+    if (settled) return;
+    settled = true;
+    cleanup();
+    resolve(response);
+  };
+  const onAbort = () => fail(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const alive = () => {
+    lastLife = Date.now();
+  };
+
+  if (Number.isFinite(req.timeout)) {
+    timer = setTimeout(() => {
+      fail(
+        new TusTimeoutError(
+          `${method} ${details.url}: no answer within ${req.timeout} ms`,
+          req.timeout,
+          details,
+        ),
+      );
+    }, req.timeout);
+  }
+  const stall = req.stallTimeout;
+  if (stall !== undefined && Number.isFinite(stall)) {
+    lastLife = Date.now();
+    stallTimer = setInterval(
+      () => {
+        const bytes = socket === undefined ? -1 : socket.bytesRead;
+        if (bytes !== lastBytes) {
+          lastBytes = bytes;
+          alive();
+        }
+        if (Date.now() - lastLife >= stall) {
+          fail(
+            new TusStallError(
+              `${method} ${details.url}: no data moved for ${stall} ms`,
+              stall,
+              details,
+            ),
+          );
+        }
+      },
+      Math.max(5, Math.min(1000, stall / 4)),
+    );
+  }
+
+  try {
+    clientRequest = requestFn(parsed, {
+      method,
+      headers,
+      agent: transport.agentFor(parsed.protocol),
+    });
+  } catch (cause) {
+    fail(
+      new TusNetworkError(`${method} ${details.url}: ${messageOf(cause)}`, { ...details, cause }),
+    );
+    return;
+  }
+  clientRequest.on('socket', (s: Socket) => {
+    socket = s;
+    alive();
+  });
+  clientRequest.on('error', (cause: Error) => {
+    fail(
+      new TusNetworkError(`${method} ${details.url}: ${messageOf(cause)}`, { ...details, cause }),
+    );
+  });
+  clientRequest.on('response', (response: IncomingMessage) => {
+    alive();
+    readResponse(response, req, alive, succeed, (cause) =>
+      fail(
+        new TusNetworkError(`${method} ${details.url}: response broke off: ${messageOf(cause)}`, {
+          ...details,
+          status: response.statusCode,
+          cause,
+        }),
+      ),
+    );
+  });
+  writeBody(clientRequest, body, req.onUploadProgress, alive);
+}
+
+function writeBody(
+  clientRequest: ClientRequest,
+  body: Uint8Array | undefined,
+  onProgress: ((bytesSent: number) => void) | undefined,
+  alive: () => void,
+): void {
+  if (body === undefined || body.byteLength === 0) {
+    clientRequest.end();
+    return;
+  }
+  let sent = 0;
+  for (let start = 0; start < body.byteLength; start += WRITE_SLICE) {
+    const slice = body.subarray(start, Math.min(start + WRITE_SLICE, body.byteLength));
+    clientRequest.write(slice, (error) => {
+      if (error) return;
+      sent += slice.byteLength;
+      alive();
+      onProgress?.(sent);
+    });
+  }
+  clientRequest.end();
+}
+
+function readResponse(
+  response: IncomingMessage,
+  req: HttpRequest,
+  alive: () => void,
+  succeed: (response: HttpResponse) => void,
+  broke: (cause: unknown) => void,
+): void {
+  const max = req.maxResponseBody ?? DEFAULT_MAX_RESPONSE_BODY;
+  const pieces: Buffer[] = [];
+  let kept = 0;
+  const headers = headersOf(response);
+  const status = response.statusCode ?? 0;
+  const finish = () => succeed({ status, headers, body: Buffer.concat(pieces).toString('utf8') });
+  let seen = 0;
+  response.on('data', (piece: Buffer) => {
+    alive();
+    seen += piece.byteLength;
+    if (kept < max) {
+      const part = piece.subarray(0, max - kept);
+      pieces.push(part);
+      kept += part.byteLength;
+    }
+    if (seen > max) {
+      // Too much body: keep what we have and drop the connection instead of reading on.
+      response.removeAllListeners('data');
+      response.destroy();
+      finish();
+    }
+  });
+  response.on('end', finish);
+  response.on('error', broke);
+  response.on('aborted', () => broke(new Error('aborted')));
+  response.on('close', () => {
+    if (!response.complete) broke(new Error('connection closed'));
+  });
+}
+
+function headersOf(response: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return url;
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && !error.message.includes(code)
+      ? `${code} ${error.message}`
+      : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,89 @@
+/** One tus request: common headers, the hooks, the transport; and retries for small ones. */
+import type { TusError } from '../errors/index.js';
+import type { ResolvedClientOptions } from '../options.js';
+import { TUS_VERSION } from '../protocol/constants.js';
+import { displayUrl } from '../protocol/location.js';
+import type { HttpResponse, HttpTransport } from '../transport/http-transport.js';
+import { abortError, errorFromResponse, uploadFailed } from './response-errors.js';
+import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
+
+export interface SendInit {
+  headers?: Record<string, string> | undefined;
+  body?: Uint8Array | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export class Requester {
+  readonly transport: HttpTransport;
+  readonly options: ResolvedClientOptions;
+
+  constructor(transport: HttpTransport, options: ResolvedClientOptions) {
+    this.transport = transport;
+    this.options = options;
+  }
+
+  /** Sends one request with `Tus-Resumable`, the client's headers and the hooks. */
+  async send(method: string, url: string, init: SendInit = {}): Promise<HttpResponse> {
+    const o = this.options;
+    const headers: Record<string, string> = { ...o.headers, 'Tus-Resumable': TUS_VERSION };
+    if (init.headers !== undefined) Object.assign(headers, init.headers);
+    if (o.beforeRequest !== undefined) await o.beforeRequest(method, url, headers);
+    const response = await this.transport.request({
+      method,
+      url,
+      headers,
+      body: init.body,
+      signal: init.signal,
+      timeout: o.timeout,
+      stallTimeout: o.stallTimeout,
+    });
+    if (o.afterResponse !== undefined) await o.afterResponse(method, url, response.status);
+    return response;
+  }
+
+  /**
+   * A request that is not an upload (OPTIONS, HEAD, DELETE), retried like a chunk with
+   * the client's `maxRetries`. A status outside `expected` is a typed error.
+   */
+  async sendExpecting(
+    method: string,
+    url: string,
+    expected: readonly number[],
+    init: SendInit = {},
+  ): Promise<HttpResponse> {
+    const { maxRetries, retryDelay, onShouldRetry } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await this.send(method, url, init);
+        if (!expected.includes(response.status)) throw errorFromResponse(method, url, response);
+        return response;
+      } catch (error) {
+        if (init.signal?.aborted) {
+          throw abortError(
+            init.signal.reason,
+            0,
+            undefined,
+            undefined,
+            `${method} ${displayUrl(url)}`,
+          );
+        }
+        if (!isRetryable(error) || error.status === 409) throw error;
+        // Not an upload: once the retries are used up, the last error itself is thrown.
+        if (attempt > maxRetries) throw error;
+        if (onShouldRetry !== undefined && !(await onShouldRetry(error, attempt))) {
+          throw uploadFailed(
+            error as TusError,
+            'retry refused by onShouldRetry',
+            undefined,
+            undefined,
+          );
+        }
+        try {
+          await sleep(retryDelayFor(attempt, retryDelay, retryAfterOf(error)), init.signal);
+        } catch (reason) {
+          throw abortError(reason, 0, undefined, undefined, `${method} ${displayUrl(url)}`);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Which failures are retried and how long to wait. Retried: network errors, timeouts and
+ * stalls, 5xx, 409 (after a HEAD resync), 423, 429, 460. Not retried: other 4xx,
+ * protocol, input and checksum-support errors.
+ */
+import { TusCommunicationError, type TusError, TusNetworkError } from '../errors/index.js';
+import type { ShouldRetryHook } from '../types.js';
+
+/** Longest wait between two attempts. */
+export const MAX_RETRY_DELAY = 60_000;
+
+export interface RetrySettings {
+  maxRetries: number;
+  retryDelay: number;
+  onShouldRetry: ShouldRetryHook | undefined;
+}
+
+const RETRIED_STATUSES = new Set([409, 423, 429, 460]);
+
+/** Whether `error` may succeed when tried again. */
+export function isRetryable(error: unknown): error is TusError {
+  if (error instanceof TusNetworkError) return true;
+  if (!(error instanceof TusCommunicationError)) return false;
+  const status = error.status;
+  if (status === undefined) return false;
+  return status >= 500 || RETRIED_STATUSES.has(status);
+}
+
+/**
+ * Milliseconds to wait before attempt `attempt` (1-based): `retryDelay · 2^(attempt−1)`
+ * capped at 60 s, with jitter (between half and all of it), and at least what the
+ * server's `Retry-After` asks (also capped).
+ */
+export function retryDelayFor(
+  attempt: number,
+  retryDelay: number,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
+  const base = Math.min(MAX_RETRY_DELAY, retryDelay * 2 ** Math.max(0, attempt - 1));
+  const jittered = base / 2 + (random() * base) / 2;
+  if (retryAfterMs === undefined) return jittered;
+  return Math.min(MAX_RETRY_DELAY, Math.max(jittered, retryAfterMs));
+}
+
+/** `Retry-After` (seconds or an HTTP date) in ms from `now`, `undefined` when absent/bad. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^[0-9]+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/** The `Retry-After` of the response behind `error`, in ms. */
+export function retryAfterOf(error: TusError): number | undefined {
+  return parseRetryAfter(error.responseHeaders?.['retry-after']);
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,352 @@
+/**
+ * The `Uploader`: creation (POST) or resume (HEAD), then the chunk loop (PATCH) with
+ * checksums, retries, 409 resync, stats, hooks and abort.
+ */
+import type { ChecksumProvider } from '../checksum/checksum-provider.js';
+import {
+  TusChecksumUnsupportedError,
+  TusCommunicationError,
+  TusError,
+  TusInputError,
+  TusProtocolError,
+} from '../errors/index.js';
+import type { ResolvedClientOptions } from '../options.js';
+import { buildChecksumHeader, CHECKSUM_ALGORITHMS } from '../protocol/checksum.js';
+import { OFFSET_OCTET_STREAM } from '../protocol/constants.js';
+import { parseIntegerHeader } from '../protocol/integers.js';
+import { displayUrl, resolveLocation } from '../protocol/location.js';
+import type { UploadSource } from '../sources/upload-source.js';
+import type { ChecksumAlgorithm, ServerInfo, UploadStats } from '../types.js';
+import type { Requester } from './requester.js';
+import { abortError, errorFromResponse, uploadFailed } from './response-errors.js';
+import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
+import { StatsTracker } from './stats.js';
+
+/** What an uploader borrows from its client. */
+export interface UploaderContext {
+  readonly endpoint: string;
+  readonly requester: Requester;
+  readonly checksum: ChecksumProvider;
+  readonly options: ResolvedClientOptions;
+  /** The server's OPTIONS answer, fetched once per client. */
+  serverInfo(signal?: AbortSignal): Promise<ServerInfo>;
+}
+
+export interface UploaderSettings {
+  openSource: () => Promise<UploadSource>;
+  uploadUrl?: string | undefined;
+  /** The encoded `Upload-Metadata` value, checked already. */
+  metadataHeader?: string | undefined;
+  chunkSize: number;
+  maxRetries: number;
+  stopAt?: number | undefined;
+  onProgress?: ((stats: UploadStats) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export class Uploader {
+  readonly #ctx: UploaderContext;
+  readonly #settings: UploaderSettings;
+  readonly #stats = new StatsTracker();
+  #source: UploadSource | undefined;
+  #ready: Promise<void> | undefined;
+  #url: string | undefined;
+  #size = 0;
+  #target = 0;
+  #offset = 0;
+  #algorithm: ChecksumAlgorithm | undefined;
+  /** Attempts made for the current position since it last moved. */
+  #attempt = 0;
+  /** Whether the 409 at this position already had its free resync. */
+  #conflictResynced = false;
+  #needsResync = false;
+  /** End of the furthest byte range sent so far (to count resent bytes). */
+  #sentEnd = 0;
+  #started = false;
+
+  constructor(ctx: UploaderContext, settings: UploaderSettings) {
+    this.#ctx = ctx;
+    this.#settings = settings;
+    this.#url = settings.uploadUrl;
+    this.#stats.uploadUrl = settings.uploadUrl;
+  }
+
+  /** The upload URL, once created (or the one given). */
+  get url(): string | undefined {
+    return this.#url;
+  }
+
+  /** Whether the server holds every byte of the input. */
+  get isComplete(): boolean {
+    return this.#started && this.#offset >= this.#size;
+  }
+
+  /** A snapshot of the upload's statistics. */
+  get stats(): UploadStats {
+    return this.#stats.snapshot();
+  }
+
+  /** Uploads everything that remains (up to `stopAt`); resolves with the upload URL. */
+  async upload(): Promise<string> {
+    while (await this.uploadChunk()) {
+      // one chunk per turn
+    }
+    return this.#url!;
+  }
+
+  /** Uploads one chunk; resolves `true` while more remain (up to `stopAt`). */
+  async uploadChunk(): Promise<boolean> {
+    try {
+      await this.#prepare();
+      if (this.#offset >= this.#target) return false;
+      await this.#chunkWithRetries();
+      this.#stats.chunksCompleted++;
+      this.#settings.onProgress?.(this.#stats.snapshot());
+      return this.#offset < this.#target;
+    } catch (error) {
+      throw this.#asAbort(error);
+    }
+  }
+
+  /** Releases the input (file handle, stream). Safe to call twice. */
+  async close(): Promise<void> {
+    const source = this.#source;
+    this.#source = undefined;
+    await source?.close();
+  }
+
+  #prepare(): Promise<void> {
+    this.#ready ??= this.#start();
+    return this.#ready;
+  }
+
+  async #start(): Promise<void> {
+    const { signal } = this.#settings;
+    if (signal?.aborted) throw signal.reason;
+    const source = await this.#settings.openSource();
+    this.#source = source;
+    if (source.size === undefined) {
+      throw new TusInputError(
+        'the size of this stream input is unknown: pass uploadSize (uploads of unknown length are not supported yet)',
+      );
+    }
+    this.#size = source.size;
+    const stopAt = this.#settings.stopAt;
+    this.#target = stopAt === undefined ? this.#size : Math.min(stopAt, this.#size);
+    this.#stats.totalBytes = this.#size;
+    this.#algorithm = await this.#chooseChecksum();
+    this.#stats.checksumAlgorithm = this.#algorithm;
+    await this.#withRetries(() => (this.#url === undefined ? this.#create() : this.#resync(true)));
+    this.#stats.start(this.#offset);
+    this.#sentEnd = this.#offset;
+    this.#started = true;
+  }
+
+  async #chooseChecksum(): Promise<ChecksumAlgorithm | undefined> {
+    const wanted = this.#ctx.options.checksum;
+    if (wanted === false) return undefined;
+    let info: ServerInfo;
+    try {
+      info = await this.#ctx.serverInfo(this.#settings.signal);
+    } catch (error) {
+      // A server that does not answer OPTIONS has no checksum extension we could use.
+      if (wanted === true && !this.#settings.signal?.aborted && error instanceof TusError) {
+        return undefined;
+      }
+      throw error;
+    }
+    const offered = info.extensions.includes('checksum') ? info.checksumAlgorithms : [];
+    const { checksum } = this.#ctx;
+    if (wanted === true) {
+      return CHECKSUM_ALGORITHMS.find((a) => offered.includes(a) && checksum.supports(a));
+    }
+    if (!offered.includes(wanted)) {
+      const what =
+        offered.length === 0 ? 'has no checksum extension' : `offers only ${offered.join(', ')}`;
+      throw new TusChecksumUnsupportedError(
+        `checksum ${wanted} is not offered by ${displayUrl(this.#ctx.endpoint)}: the server ${what}`,
+        wanted,
+        offered,
+      );
+    }
+    if (!checksum.supports(wanted)) {
+      throw new TusChecksumUnsupportedError(
+        `checksum ${wanted} cannot be computed on this platform`,
+        wanted,
+        offered,
+      );
+    }
+    return wanted;
+  }
+
+  /** POST: creates the upload and learns its URL. */
+  async #create(): Promise<void> {
+    const { endpoint, requester } = this.#ctx;
+    const headers: Record<string, string> = { 'Upload-Length': String(this.#size) };
+    if (this.#settings.metadataHeader !== undefined) {
+      headers['Upload-Metadata'] = this.#settings.metadataHeader;
+    }
+    const response = await requester.send('POST', endpoint, {
+      headers,
+      signal: this.#settings.signal,
+    });
+    if (response.status !== 201) throw errorFromResponse('POST', endpoint, response);
+    const details = { method: 'POST', url: displayUrl(endpoint), status: response.status };
+    this.#url = resolveLocation(response.headers.location, endpoint, details);
+    this.#stats.uploadUrl = this.#url;
+    this.#offset = 0;
+  }
+
+  /** HEAD: the server's offset becomes ours. On the first one, checks the length too. */
+  async #resync(first: boolean): Promise<void> {
+    const url = this.#url!;
+    const response = await this.#ctx.requester.send('HEAD', url, {
+      signal: this.#settings.signal,
+    });
+    if (response.status !== 200 && response.status !== 204) {
+      throw errorFromResponse('HEAD', url, response);
+    }
+    const details = { method: 'HEAD', url: displayUrl(url), status: response.status };
+    const offset = parseIntegerHeader('Upload-Offset', response.headers['upload-offset'], details);
+    if (first) {
+      if (response.headers['upload-length'] === undefined) {
+        throw new TusInputError(
+          `${displayUrl(url)} has a deferred length: resuming such uploads is not supported yet`,
+        );
+      }
+      const length = parseIntegerHeader(
+        'Upload-Length',
+        response.headers['upload-length'],
+        details,
+      );
+      if (length !== this.#size) {
+        throw new TusInputError(
+          `${displayUrl(url)} is an upload of ${length} bytes, but the input has ${this.#size}`,
+        );
+      }
+    }
+    if (offset > this.#size) {
+      throw new TusProtocolError(
+        `HEAD ${displayUrl(url)}: Upload-Offset ${offset} is past the length ${this.#size}`,
+        details,
+      );
+    }
+    if (offset > this.#offset) this.#progressed();
+    this.#offset = offset;
+    if (this.#started) this.#stats.record(offset);
+  }
+
+  /** One PATCH of the bytes from our offset. */
+  async #patch(): Promise<void> {
+    const url = this.#url!;
+    const start = this.#offset;
+    const length = Math.min(this.#settings.chunkSize, this.#target - start);
+    const data = await this.#source!.read(start, length);
+    if (data.byteLength !== length) {
+      throw new TusInputError(
+        `the input gave ${data.byteLength} bytes at ${start}, expected ${length}`,
+      );
+    }
+    const headers: Record<string, string> = {
+      'Upload-Offset': String(start),
+      'Content-Type': OFFSET_OCTET_STREAM,
+    };
+    if (this.#algorithm !== undefined) {
+      const digest = await this.#ctx.checksum.digest(this.#algorithm, data);
+      headers['Upload-Checksum'] = buildChecksumHeader(this.#algorithm, digest);
+    }
+    const end = start + length;
+    if (start < this.#sentEnd) this.#stats.bytesResent += Math.min(end, this.#sentEnd) - start;
+    if (end > this.#sentEnd) this.#sentEnd = end;
+    const response = await this.#ctx.requester.send('PATCH', url, {
+      headers,
+      body: data,
+      signal: this.#settings.signal,
+    });
+    if (response.status !== 204 && response.status !== 200) {
+      throw errorFromResponse('PATCH', url, response);
+    }
+    const details = { method: 'PATCH', url: displayUrl(url), status: response.status };
+    const offset = parseIntegerHeader('Upload-Offset', response.headers['upload-offset'], details);
+    const problem =
+      offset < start
+        ? `went backwards from ${start}`
+        : offset > this.#size
+          ? `is past the length ${this.#size}`
+          : offset > end
+            ? `is past the ${length} bytes sent from ${start}`
+            : offset === start && length > 0
+              ? `did not move: the server took none of the ${length} bytes`
+              : undefined;
+    if (problem !== undefined) {
+      throw new TusProtocolError(
+        `PATCH ${displayUrl(url)}: Upload-Offset ${offset} ${problem}`,
+        details,
+      );
+    }
+    this.#offset = offset;
+    this.#progressed();
+    this.#stats.record(offset);
+  }
+
+  async #chunkWithRetries(): Promise<void> {
+    await this.#withRetries(async () => {
+      if (this.#needsResync) {
+        await this.#resync(false);
+        this.#needsResync = false;
+        if (this.#offset >= this.#target) return;
+      }
+      await this.#patch();
+    });
+  }
+
+  /** Runs `step`, retrying what the policy allows; every retry is followed by a HEAD. */
+  async #withRetries(step: () => Promise<void>): Promise<void> {
+    for (;;) {
+      try {
+        await step();
+        return;
+      } catch (error) {
+        if (this.#settings.signal?.aborted || !isRetryable(error)) throw error;
+        const conflict = error instanceof TusCommunicationError && error.status === 409;
+        // The seed's 409 rule: one HEAD resync at a position even without retries left.
+        const free = conflict && !this.#conflictResynced && this.#url !== undefined;
+        if (!free && this.#attempt >= this.#settings.maxRetries) {
+          throw uploadFailed(
+            error,
+            this.#settings.maxRetries === 0
+              ? 'upload failed (retries are off)'
+              : `upload failed after ${this.#attempt + 1} attempts`,
+            this.#offset,
+            this.#url,
+          );
+        }
+        if (free) this.#conflictResynced = true;
+        else this.#attempt++;
+        this.#stats.retries++;
+        const hook = this.#ctx.options.onShouldRetry;
+        if (hook !== undefined && !(await hook(error, Math.max(1, this.#attempt)))) {
+          throw uploadFailed(error, 'retry refused by onShouldRetry', this.#offset, this.#url);
+        }
+        const delay = conflict
+          ? 0
+          : retryDelayFor(this.#attempt, this.#ctx.options.retryDelay, retryAfterOf(error));
+        await sleep(delay, this.#settings.signal);
+        // The server may hold part of what was sent (or nothing new, after a 460): ask it.
+        if (this.#url !== undefined && this.#started) this.#needsResync = true;
+      }
+    }
+  }
+
+  #progressed(): void {
+    this.#attempt = 0;
+    this.#conflictResynced = false;
+  }
+
+  #asAbort(error: unknown): unknown {
+    const signal = this.#settings.signal;
+    if (signal?.aborted !== true) return error;
+    if (error instanceof TusError && error.code === 'TUS_ERR_ABORTED') return error;
+    return abortError(signal.reason, this.#offset, this.#size || undefined, this.#url);
+  }
+}
