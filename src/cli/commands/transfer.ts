@@ -80,6 +80,14 @@ function resultJson(result: TransferResult): Record<string, unknown> {
   };
 }
 
+type FindPrevious = (input: { filePath: string }) => Promise<Array<{ uploadUrl: string }>>;
+
+/** `client.findPreviousUploads`, bound, when this build of the library has it (see --store). */
+function findPrevious(client: TusClient): FindPrevious | undefined {
+  const method = (client as unknown as { findPreviousUploads?: FindPrevious }).findPreviousUploads;
+  return typeof method === 'function' ? method.bind(client) : undefined;
+}
+
 function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'ERR';
@@ -186,7 +194,7 @@ async function transferOne(
   try {
     let stored: string | undefined;
     if (url === undefined && settings.lookupStored) {
-      const previous = await client.findPreviousUploads({ filePath: job.file });
+      const previous = (await findPrevious(client)?.({ filePath: job.file })) ?? [];
       stored = previous[0]?.uploadUrl;
     }
     const resumeFrom = url ?? stored;
