@@ -12,7 +12,6 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import * as serverApi from '../../server/index.js';
 import type { CliIo } from '../cli-io.js';
 
 export interface ServeFlags {
@@ -26,7 +25,8 @@ const PATH = '/files';
 
 /** An http.Server running our tus server for `directory` (not listening yet). */
 async function createOurServer(directory: string): Promise<Server> {
-  const api = serverApi as unknown as Record<string, unknown>;
+  // Loaded on demand: the other commands never load the server.
+  const api = (await import('../../server/index.js')) as unknown as Record<string, unknown>;
   const create = api.createTusServer;
   if (typeof create !== 'function') {
     throw new Error('serve: this build has no tus server (createTusServer is missing)');

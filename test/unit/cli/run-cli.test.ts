@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CliIo } from '../../../src/cli/cli-io.js';
+import { clientSupports } from '../../../src/cli/client-options.js';
 import { runCli } from '../../../src/cli/program.js';
 
 function fakeIo(): CliIo & { out: () => string; err: () => string } {
@@ -71,5 +72,24 @@ describe('runCli: help and version', () => {
     for (const flag of ['--chunk-size', '--checksum', '--header', '--metadata', '--json']) {
       assert.ok(io.out().includes(flag), flag);
     }
+  });
+});
+
+describe('runCli: flags the library does not support yet fail clearly', () => {
+  it('--parallel 2 → "not supported yet", exit 2 (until parallelUploads lands)', {
+    skip: clientSupports('parallelUploads'),
+  }, async () => {
+    const io = fakeIo();
+    const code = await runCli(['upload', 'f', '-e', endpoint, '--parallel', '2'], io);
+    assert.equal(code, 2);
+    assert.match(io.err(), /--parallel: not supported yet/);
+  });
+  it('--store → "not supported yet", exit 2 (until URL storage lands)', {
+    skip: clientSupports('storeUrl'),
+  }, async () => {
+    const io = fakeIo();
+    const code = await runCli(['upload', 'f', '-e', endpoint, '--store'], io);
+    assert.equal(code, 2);
+    assert.match(io.err(), /--store: not supported yet/);
   });
 });
