@@ -8,7 +8,7 @@ export const KiB = 1024;
 export const MiB = 1024 * 1024;
 
 /** `size` pseudo-random bytes, the same for the same `seed`. */
-export function bytes(size: number, seed = 1): Uint8Array {
+export function bytes(size: number, seed = 1): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(size);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < size; i++) {
