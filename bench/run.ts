@@ -68,7 +68,8 @@ function header(
   ms: number,
 ): string[] {
   const m = machineInfo();
-  const command = argv.length === 0 ? 'npm run bench' : `npm run bench -- ${argv.join(' ')}`;
+  const quoted = argv.map((a) => (/^[\w./,:=@+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`));
+  const command = argv.length === 0 ? 'npm run bench' : `npm run bench -- ${quoted.join(' ')}`;
   return [
     '# Benchmark results',
     '',
