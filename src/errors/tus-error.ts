@@ -50,6 +50,7 @@ export class TusError extends Error {
   static readonly kind: string = 'TusError';
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass `instanceof` was asked about.
     return hasKind(value, (this as unknown as { kind: string }).kind);
   }
 

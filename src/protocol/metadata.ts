@@ -148,7 +148,7 @@ export function decodeMetadata(
       throw new TusProtocolError(`Upload-Metadata repeats the key ${JSON.stringify(key)}`, details);
     }
     if (value === undefined) {
-      result[key] = '';
+      setOwn(result, key, '');
       continue;
     }
     const bytes = fromBase64(value);
@@ -158,7 +158,17 @@ export function decodeMetadata(
         details,
       );
     }
-    result[key] = decodeText(bytes, encoding);
+    setOwn(result, key, decodeText(bytes, encoding));
   }
   return result;
+}
+
+/** Defines an own property, so that a key such as `__proto__` is kept as data. */
+function setOwn(target: Record<string, string>, key: string, value: string): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }

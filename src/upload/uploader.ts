@@ -63,6 +63,8 @@ export class Uploader {
   /** End of the furthest byte range sent so far (to count resent bytes). */
   #sentEnd = 0;
   #started = false;
+  /** The highest offset the server ever confirmed. */
+  #highWater = 0;
 
   constructor(ctx: UploaderContext, settings: UploaderSettings) {
     this.#ctx = ctx;
@@ -231,8 +233,8 @@ export class Uploader {
         details,
       );
     }
-    if (offset > this.#offset) this.#progressed();
     this.#offset = offset;
+    this.#progressed();
     if (this.#started) this.#stats.record(offset);
   }
 
@@ -338,7 +340,10 @@ export class Uploader {
     }
   }
 
+  /** Resets the retry budget, but only for bytes the server never held before (no livelock). */
   #progressed(): void {
+    if (this.#offset <= this.#highWater) return;
+    this.#highWater = this.#offset;
     this.#attempt = 0;
     this.#conflictResynced = false;
   }

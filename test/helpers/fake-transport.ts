@@ -1,0 +1,160 @@
+/**
+ * A scripted `HttpTransport` for unit tests of the upload state machine: every request is
+ * recorded and answered by the test's handler (no sockets).
+ */
+
+import { createHash } from 'node:crypto';
+import { BaseTusClient } from '../../src/client.js';
+import type { TusClientOptions } from '../../src/options.js';
+import type { Platform } from '../../src/platform.js';
+import { BufferSource } from '../../src/sources/buffer-source.js';
+import { openInput } from '../../src/sources/open-input.js';
+import type {
+  HttpRequest,
+  HttpResponse,
+  HttpTransport,
+} from '../../src/transport/http-transport.js';
+
+export interface FakeAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** Answers a request; may throw (a network error) or return a promise that never settles. */
+export type FakeHandler = (request: HttpRequest, index: number) => FakeAnswer | Promise<FakeAnswer>;
+
+export class FakeTransport implements HttpTransport {
+  readonly requests: HttpRequest[] = [];
+  handler: FakeHandler;
+  closed = false;
+
+  constructor(handler: FakeHandler) {
+    this.handler = handler;
+  }
+
+  async request(request: HttpRequest): Promise<HttpResponse> {
+    const copy = { ...request, headers: { ...request.headers } };
+    this.requests.push(copy);
+    if (request.signal?.aborted) throw request.signal.reason;
+    const answer = this.handler(copy, this.requests.length - 1);
+    const aborted = new Promise<never>((_, reject) => {
+      request.signal?.addEventListener('abort', () => reject(request.signal?.reason), {
+        once: true,
+      });
+    });
+    const settled = await Promise.race([Promise.resolve(answer), aborted]);
+    return {
+      status: settled.status,
+      headers: lower(settled.headers ?? {}),
+      body: settled.body ?? '',
+    };
+  }
+
+  /** `METHOD url` of every request so far. */
+  get log(): string[] {
+    return this.requests.map((r) => `${r.method} ${r.url}`);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+function lower(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** A client over `transport` with Node's checksums and the shared sources (no file paths). */
+export function fakeClient(
+  transport: FakeTransport,
+  options: TusClientOptions = {},
+  endpoint = 'http://tus.test/files',
+): BaseTusClient {
+  const platform: Platform = {
+    name: 'node',
+    createTransport: () => transport,
+    openSource: async (input) =>
+      input.input === undefined
+        ? new BufferSource(new Uint8Array(0))
+        : openInput(input.input, input.uploadSize),
+    checksum: {
+      supports: () => true,
+      digest: async (algorithm, data) => createHash(algorithm).update(data).digest('base64'),
+    },
+  };
+  return new BaseTusClient(endpoint, options, platform);
+}
+
+/**
+ * A tiny in-memory tus server as a handler: creation, HEAD, PATCH (with checksum check
+ * when `checksums` is set), OPTIONS, DELETE. `faults` may answer a request first.
+ */
+export function memoryTus(
+  config: {
+    checksums?: string[];
+    faults?: (request: HttpRequest, index: number) => FakeAnswer | undefined;
+  } = {},
+): { handler: FakeHandler; uploads: Map<string, { length: number; data: number[] }> } {
+  const uploads = new Map<string, { length: number; data: number[] }>();
+  let next = 1;
+  const base = { 'Tus-Resumable': '1.0.0' };
+  const handler: FakeHandler = (request, index) => {
+    const fault = config.faults?.(request, index);
+    if (fault !== undefined) return fault;
+    const path = new URL(request.url).pathname;
+    const upload = uploads.get(path);
+    switch (request.method) {
+      case 'OPTIONS':
+        return {
+          status: 204,
+          headers: {
+            ...base,
+            'Tus-Version': '1.0.0',
+            'Tus-Extension': config.checksums
+              ? 'creation,termination,checksum'
+              : 'creation,termination',
+            ...(config.checksums ? { 'Tus-Checksum-Algorithm': config.checksums.join(',') } : {}),
+          },
+        };
+      case 'POST': {
+        const id = `/files/u${next++}`;
+        uploads.set(id, { length: Number(request.headers['Upload-Length']), data: [] });
+        return { status: 201, headers: { ...base, Location: id } };
+      }
+      case 'HEAD':
+        if (upload === undefined) return { status: 404 };
+        return {
+          status: 200,
+          headers: {
+            ...base,
+            'Upload-Offset': String(upload.data.length),
+            'Upload-Length': String(upload.length),
+          },
+        };
+      case 'PATCH': {
+        if (upload === undefined) return { status: 404 };
+        if (Number(request.headers['Upload-Offset']) !== upload.data.length) return { status: 409 };
+        const body = request.body ?? new Uint8Array(0);
+        const checksum = request.headers['Upload-Checksum'];
+        if (checksum !== undefined) {
+          const [algorithm, digest] = checksum.split(' ');
+          if (
+            createHash(algorithm ?? '')
+              .update(body)
+              .digest('base64') !== digest
+          )
+            return { status: 460 };
+        }
+        for (const byte of body) upload.data.push(byte);
+        return { status: 204, headers: { ...base, 'Upload-Offset': String(upload.data.length) } };
+      }
+      case 'DELETE':
+        uploads.delete(path);
+        return { status: 204 };
+      default:
+        return { status: 405 };
+    }
+  };
+  return { handler, uploads };
+}
