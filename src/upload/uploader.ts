@@ -17,6 +17,7 @@ import { parseIntegerHeader } from '../protocol/integers.js';
 import { displayUrl, resolveLocation } from '../protocol/location.js';
 import type { UploadSource } from '../sources/upload-source.js';
 import type { ChecksumAlgorithm, ServerInfo, UploadStats } from '../types.js';
+import { ChunkPipeline } from './chunk-pipeline.js';
 import type { Requester } from './requester.js';
 import { abortError, errorFromResponse, uploadFailed } from './response-errors.js';
 import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
@@ -65,6 +66,7 @@ export class Uploader {
   #started = false;
   /** The highest offset the server ever confirmed. */
   #highWater = 0;
+  #pipeline: ChunkPipeline | undefined;
 
   constructor(ctx: UploaderContext, settings: UploaderSettings) {
     this.#ctx = ctx;
@@ -138,6 +140,7 @@ export class Uploader {
     this.#stats.totalBytes = this.#size;
     this.#algorithm = await this.#chooseChecksum();
     this.#stats.checksumAlgorithm = this.#algorithm;
+    this.#pipeline = new ChunkPipeline(source, this.#ctx.checksum, this.#algorithm);
     await this.#withRetries(() => (this.#url === undefined ? this.#create() : this.#resync(true)));
     this.#stats.start(this.#offset);
     this.#sentEnd = this.#offset;
@@ -238,33 +241,29 @@ export class Uploader {
     if (this.#started) this.#stats.record(offset);
   }
 
-  /** One PATCH of the bytes from our offset. */
+  /** One PATCH of the bytes from our offset; the next chunk is prepared meanwhile. */
   async #patch(): Promise<void> {
     const url = this.#url!;
     const start = this.#offset;
     const length = Math.min(this.#settings.chunkSize, this.#target - start);
-    const data = await this.#source!.read(start, length);
-    if (data.byteLength !== length) {
-      throw new TusInputError(
-        `the input gave ${data.byteLength} bytes at ${start}, expected ${length}`,
-      );
-    }
+    const chunk = await this.#pipeline!.take(start, length);
     const headers: Record<string, string> = {
       'Upload-Offset': String(start),
       'Content-Type': OFFSET_OCTET_STREAM,
     };
-    if (this.#algorithm !== undefined) {
-      const digest = await this.#ctx.checksum.digest(this.#algorithm, data);
-      headers['Upload-Checksum'] = buildChecksumHeader(this.#algorithm, digest);
+    if (this.#algorithm !== undefined && chunk.digest !== undefined) {
+      headers['Upload-Checksum'] = buildChecksumHeader(this.#algorithm, chunk.digest);
     }
     const end = start + length;
     if (start < this.#sentEnd) this.#stats.bytesResent += Math.min(end, this.#sentEnd) - start;
     if (end > this.#sentEnd) this.#sentEnd = end;
-    const response = await this.#ctx.requester.send('PATCH', url, {
+    const sending = this.#ctx.requester.send('PATCH', url, {
       headers,
-      body: data,
+      body: chunk.data,
       signal: this.#settings.signal,
     });
+    this.#pipeline!.prefetch(end, Math.min(this.#settings.chunkSize, this.#target - end));
+    const response = await sending;
     if (response.status !== 204 && response.status !== 200) {
       throw errorFromResponse('PATCH', url, response);
     }
