@@ -42,14 +42,18 @@ export class FileSource implements UploadSource {
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
+    const want = Math.max(0, Math.min(length, this.size - offset));
+    return this.readInto(offset, Buffer.allocUnsafeSlow(want));
+  }
+
+  async readInto(offset: number, target: Uint8Array): Promise<Uint8Array> {
     const handle = this.#handle;
     if (handle === undefined) throw new TusInputError(`${this.path}: the file was closed`);
-    const want = Math.max(0, Math.min(length, this.size - offset));
-    const buffer = Buffer.allocUnsafeSlow(want);
+    const want = Math.max(0, Math.min(target.byteLength, this.size - offset));
     let filled = 0;
     try {
       while (filled < want) {
-        const { bytesRead } = await handle.read(buffer, filled, want - filled, offset + filled);
+        const { bytesRead } = await handle.read(target, filled, want - filled, offset + filled);
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
@@ -61,7 +65,7 @@ export class FileSource implements UploadSource {
         `${this.path}: the file shrank while uploading (ended at ${offset + filled}, expected ${this.size} bytes)`,
       );
     }
-    return buffer;
+    return target.subarray(0, want);
   }
 
   async close(): Promise<void> {

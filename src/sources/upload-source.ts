@@ -14,6 +14,11 @@ export interface UploadSource {
    * returned (so a retry can resend it) and throws `TusInputError` for anything earlier.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: like `read`, but into `target` (whose length is the length asked for), so
+   * that the caller can reuse its buffers. Resolves with the filled part of `target`.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<Uint8Array>;
   /** Releases the file handle or stream. Safe to call twice. */
   close(): Promise<void>;
 }

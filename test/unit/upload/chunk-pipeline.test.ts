@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ChecksumProvider } from '../../../src/checksum/checksum-provider.js';
 import { nodeChecksum } from '../../../src/checksum/node-checksum.node.js';
 import { TusInputError } from '../../../src/errors/index.js';
 import { BufferSource } from '../../../src/sources/buffer-source.js';
+import { FileSource } from '../../../src/sources/file-source.node.js';
 import type { UploadSource } from '../../../src/sources/upload-source.js';
 import { ChunkPipeline } from '../../../src/upload/chunk-pipeline.js';
 
@@ -79,5 +83,54 @@ describe('ChunkPipeline', () => {
     const checksum: ChecksumProvider = { supports: () => true, digest: async () => 'x' };
     const pipeline = new ChunkPipeline(new BufferSource(bytes), checksum, 'sha1');
     await assert.rejects(pipeline.take(90, 20), TusInputError);
+  });
+
+  it('a file is read into two reused buffers, and every chunk still has its own bytes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pipeline-'));
+    try {
+      const content = randomBytes(10 * 1000 + 7);
+      await writeFile(join(dir, 'f'), content);
+      const source = await FileSource.open(join(dir, 'f'));
+      const pipeline = new ChunkPipeline(source, nodeChecksum, 'sha256');
+      const memory = new Set<ArrayBufferLike>();
+      for (let start = 0; start < content.length; start += 1000) {
+        const length = Math.min(1000, content.length - start);
+        const chunk = await pipeline.take(start, length);
+        pipeline.prefetch(start + length, Math.min(1000, content.length - start - length));
+        assert.deepEqual(Buffer.from(chunk.data), content.subarray(start, start + length));
+        assert.equal(
+          chunk.digest,
+          createHash('sha256')
+            .update(content.subarray(start, start + length))
+            .digest('base64'),
+        );
+        memory.add(chunk.data.buffer);
+      }
+      assert.equal(memory.size, 2, 'eleven chunks, two buffers');
+      await source.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a prefetch dropped mid-read does not hand its buffer out before the read ends', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pipeline-'));
+    try {
+      const content = randomBytes(4000);
+      await writeFile(join(dir, 'f'), content);
+      const source = await FileSource.open(join(dir, 'f'));
+      const pipeline = new ChunkPipeline(source, nodeChecksum, undefined);
+      await pipeline.take(0, 1000);
+      pipeline.prefetch(1000, 1000);
+      // The server said 500, not 1000: the chunk prepared ahead is not the one wanted.
+      const again = await pipeline.take(500, 1000);
+      assert.deepEqual(Buffer.from(again.data), content.subarray(500, 1500));
+      // A chunk's bytes are valid until the next take (the uploader sends one at a time).
+      const next = await pipeline.take(1500, 1000);
+      assert.deepEqual(Buffer.from(next.data), content.subarray(1500, 2500));
+      await source.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
