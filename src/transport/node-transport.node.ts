@@ -12,6 +12,7 @@ import {
   TusStallError,
   TusTimeoutError,
 } from '../errors/index.js';
+import { displayUrl } from '../protocol/location.js';
 import type {
   HttpRequest,
   HttpResponse,
@@ -55,7 +56,7 @@ function send(
   reject: (error: unknown) => void,
 ): void {
   const { method, url, signal } = req;
-  const details: TusErrorDetails = { method, url: safeUrl(url) };
+  const details: TusErrorDetails = { method, url: displayUrl(url) };
   if (signal?.aborted) {
     reject(signal.reason);
     return;
@@ -243,18 +244,6 @@ function headersOf(response: IncomingMessage): Record<string, string> {
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
-}
-
-function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === '' && parsed.password === '') return url;
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.href;
-  } catch {
-    return url;
-  }
 }
 
 function messageOf(error: unknown): string {
