@@ -1,0 +1,196 @@
+/**
+ * An `HttpTransport` over `fetch`: the browser's transport, platform-free (Node >= 20 has
+ * `fetch` too, which is how its unit tests run). Whole-request `timeout`, `stallTimeout`,
+ * abort through the signal, a bounded response body.
+ *
+ * What `fetch` cannot do, and how this transport copes:
+ * - It reports no upload progress, so `onUploadProgress` is called once, when the server
+ *   has answered (progress is per chunk in a browser).
+ * - It cannot see request bytes leave, so the stall clock runs from the start of the
+ *   request and is reset by the response headers and by each piece of the response body:
+ *   a chunk must go out within `stallTimeout` (60 s by default).
+ * - It cannot turn certificate checks off, so `verifyTlsCert: false` is refused.
+ * - Browsers set `Content-Length` themselves (the header is forbidden to scripts).
+ */
+import {
+  type TusErrorDetails,
+  TusNetworkError,
+  TusStallError,
+  TusTimeoutError,
+} from '../errors/index.js';
+import { displayUrl } from '../protocol/location.js';
+import type {
+  HttpRequest,
+  HttpResponse,
+  HttpTransport,
+  TransportOptions,
+} from './http-transport.js';
+
+const DEFAULT_MAX_RESPONSE_BODY = 65_536;
+
+/** The `fetch` this transport calls; a parameter so tests (or a polyfill) can pass one. */
+export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
+
+export class FetchTransport implements HttpTransport {
+  readonly #fetch: FetchFunction;
+
+  constructor(options: TransportOptions, fetchFunction?: FetchFunction) {
+    if (!options.verifyTlsCert) {
+      throw new RangeError(
+        'verifyTlsCert: false is not available with fetch (a browser always checks certificates); trust the certificate in the browser or the system instead',
+      );
+    }
+    const chosen = fetchFunction ?? (globalThis as { fetch?: FetchFunction }).fetch;
+    if (typeof chosen !== 'function') {
+      throw new TypeError('this platform has no fetch(): the fetch transport cannot run here');
+    }
+    // Called through a closure: some browsers throw "Illegal invocation" on a detached fetch.
+    this.#fetch = (input, init) => chosen.call(globalThis, input, init);
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const { method, url, signal } = req;
+    if (signal?.aborted) throw signal.reason;
+    const details: TusErrorDetails = { method, url: displayUrl(url) };
+    const controller = new AbortController();
+    /** Why this transport aborted the fetch itself (timeout or stall), if it did. */
+    let ownReason: Error | undefined;
+    const stop = (reason: Error) => {
+      if (ownReason === undefined) ownReason = reason;
+      controller.abort(reason);
+    };
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (Number.isFinite(req.timeout)) {
+      timer = setTimeout(
+        () =>
+          stop(
+            new TusTimeoutError(
+              `${method} ${details.url}: no answer within ${req.timeout} ms`,
+              req.timeout,
+              details,
+            ),
+          ),
+        req.timeout,
+      );
+    }
+    const stall = req.stallTimeout;
+    let stallTimer: ReturnType<typeof setTimeout> | undefined;
+    const alive = () => {
+      if (stall === undefined || !Number.isFinite(stall)) return;
+      if (stallTimer !== undefined) clearTimeout(stallTimer);
+      stallTimer = setTimeout(
+        () =>
+          stop(
+            new TusStallError(
+              `${method} ${details.url}: no data moved for ${stall} ms`,
+              stall,
+              details,
+            ),
+          ),
+        stall,
+      );
+    };
+    alive();
+
+    /** The error to throw for a failure of fetch or of reading its body. */
+    const failure = (cause: unknown, status?: number): unknown => {
+      if (signal?.aborted) return signal.reason;
+      if (ownReason !== undefined) return ownReason;
+      const what = status === undefined ? '' : 'response broke off: ';
+      return new TusNetworkError(`${method} ${details.url}: ${what}${messageOf(cause)}`, {
+        ...details,
+        ...(status === undefined ? {} : { status }),
+        cause,
+      });
+    };
+
+    try {
+      let response: Response;
+      try {
+        response = await this.#fetch(url, {
+          method,
+          headers: req.headers,
+          body: bodyOf(req),
+          signal: controller.signal,
+          cache: 'no-store',
+          redirect: 'follow',
+        });
+      } catch (cause) {
+        throw failure(cause);
+      }
+      alive();
+      if (req.body !== undefined) req.onUploadProgress?.(req.body.byteLength);
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headers[name.toLowerCase()] = value;
+      });
+      let body: string;
+      try {
+        body = await readBody(response, req.maxResponseBody ?? DEFAULT_MAX_RESPONSE_BODY, alive);
+      } catch (cause) {
+        throw failure(cause, response.status);
+      }
+      return { status: response.status, headers, body };
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      if (stallTimer !== undefined) clearTimeout(stallTimer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Nothing to release: the browser owns its connections. */
+  async close(): Promise<void> {}
+}
+
+/** The body to hand to fetch: the chunk, or an empty one so POST/PATCH carry `Content-Length: 0`. */
+function bodyOf(req: HttpRequest): BodyInit | null {
+  if (req.body !== undefined) return req.body as Uint8Array<ArrayBuffer>;
+  return req.method === 'POST' || req.method === 'PATCH' ? new Uint8Array(0) : null;
+}
+
+/** The response body as text, at most `max` bytes of it; the rest is not read. */
+async function readBody(response: Response, max: number, alive: () => void): Promise<string> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const pieces: Uint8Array[] = [];
+  let kept = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      alive();
+      const part = value.subarray(0, max - kept);
+      pieces.push(part);
+      kept += part.byteLength;
+      if (kept >= max) {
+        await reader.cancel().catch(() => {});
+        break;
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  const all = new Uint8Array(kept);
+  let at = 0;
+  for (const piece of pieces) {
+    all.set(piece, at);
+    at += piece.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    // Node's fetch says only "fetch failed" and keeps the reason (ECONNREFUSED...) in `cause`.
+    if (cause instanceof Error && cause.message !== '' && !error.message.includes(cause.message)) {
+      const code = (cause as { code?: unknown }).code;
+      return `${error.message}: ${typeof code === 'string' && !cause.message.includes(code) ? `${code} ` : ''}${cause.message}`;
+    }
+    return error.message;
+  }
+  return String(error);
+}
