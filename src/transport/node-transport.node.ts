@@ -224,9 +224,10 @@ function readResponse(
     }
     if (seen > max) {
       // Too much body: keep what we have and drop the connection instead of reading on.
+      // Settle first: destroying emits 'aborted' at once, which would fail the request.
       response.removeAllListeners('data');
-      response.destroy();
       finish();
+      response.destroy();
     }
   });
   response.on('end', finish);
