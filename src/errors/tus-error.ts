@@ -36,7 +36,9 @@ export type TusErrorCode =
   | 'TUS_ERR_ABORTED'
   | 'TUS_ERR_CHECKSUM_UNSUPPORTED'
   | 'TUS_ERR_EXTENSION_UNSUPPORTED'
-  | 'TUS_ERR_INPUT';
+  | 'TUS_ERR_INPUT'
+  | 'TUS_ERR_STORAGE'
+  | 'TUS_ERR_SERVER_REQUEST';
 
 function hasKind(value: unknown, kind: string): boolean {
   if (typeof value !== 'object' || value === null) return false;
@@ -223,6 +225,17 @@ export class TusInputError extends TusError {
   static override readonly kind: string = 'TusInputError';
   constructor(message: string, details: TusErrorDetails = {}) {
     super(message, details, 'TUS_ERR_INPUT');
+  }
+}
+
+/** The URL storage could not be read, locked or written (see `FileUrlStorage`). */
+export class TusStorageError extends TusError {
+  static override readonly kind: string = 'TusStorageError';
+  /** The storage file involved, when there is one. */
+  readonly path: string | undefined;
+  constructor(message: string, details: TusErrorDetails & { path?: string | undefined } = {}) {
+    super(message, details, 'TUS_ERR_STORAGE');
+    this.path = details.path;
   }
 }
 

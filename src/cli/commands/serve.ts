@@ -3,15 +3,10 @@
  * request, Ctrl-C (or SIGTERM) closes it cleanly.
  */
 import { mkdir } from 'node:fs/promises';
-import {
-  createServer,
-  type IncomingMessage,
-  type RequestListener,
-  Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import type { TusServer } from '../../server/index.js';
 import type { CliIo } from '../cli-io.js';
 
 export interface ServeFlags {
@@ -23,24 +18,13 @@ export interface ServeFlags {
 
 const PATH = '/files';
 
-/** An http.Server running our tus server for `directory` (not listening yet). */
-async function createOurServer(directory: string): Promise<Server> {
+/** Our tus server for `directory` and an http.Server over it (not listening yet). */
+async function createOurServer(directory: string): Promise<{ tus: TusServer; server: Server }> {
   // Loaded on demand: the other commands never load the server.
-  const api = (await import('../../server/index.js')) as unknown as Record<string, unknown>;
-  const create = api.createTusServer;
-  if (typeof create !== 'function') {
-    throw new Error('serve: this build has no tus server (createTusServer is missing)');
-  }
-  const made: unknown = await (create as (options: object) => unknown)({ directory, path: PATH });
-  if (made instanceof Server) return made;
-  if (typeof made === 'function') return createServer(made as RequestListener);
-  const handle = (made as { handle?: unknown } | null)?.handle;
-  if (typeof handle === 'function') {
-    return createServer((req, res) => {
-      (handle as RequestListener).call(made, req, res);
-    });
-  }
-  throw new Error('serve: createTusServer returned neither an http.Server nor a request handler');
+  const { createTusServer } = await import('../../server/index.js');
+  const tus = createTusServer({ directory, path: PATH });
+  await tus.ready();
+  return { tus, server: createServer((req, res) => tus.handle(req, res)) };
 }
 
 function logLine(req: IncomingMessage, res: ServerResponse, startedAt: number): string {
@@ -52,7 +36,7 @@ function logLine(req: IncomingMessage, res: ServerResponse, startedAt: number): 
 export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number> {
   const directory = resolve(flags.dir);
   await mkdir(directory, { recursive: true });
-  const server = await createOurServer(directory);
+  const { tus, server } = await createOurServer(directory);
   if (flags.quiet !== true) {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const startedAt = performance.now();
@@ -83,7 +67,7 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
   // Uploads in flight get a moment to end; then their connections are cut.
   const timer = setTimeout(() => server.closeAllConnections(), 2000);
   timer.unref();
-  await closed;
+  await Promise.all([closed, tus.close()]);
   clearTimeout(timer);
   io.stderr.write('stopped\n');
   return 0;

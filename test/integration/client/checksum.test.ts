@@ -1,19 +1,17 @@
 /** Checksums: explicit algorithms, fallback without the extension, 460 from a damaged chunk. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   type ChecksumAlgorithm,
   TusChecksumUnsupportedError,
   TusClient,
 } from '../../../src/index.node.js';
+import { type StartedOurServer, startOurServer } from '../../helpers/our-server.js';
 import { flipMiddleByte, startTamperProxy } from '../../helpers/tamper-proxy.js';
 import { type StartedTusServer, startTusNodeServer } from '../../helpers/tus-node-server.js';
 import { bytes, KiB, sha256, sha256File } from './fixtures.js';
-
-const OUR_SERVER = fileURLToPath(new URL('../../helpers/our-server.ts', import.meta.url));
 
 describe('checksum against @tus/server (no checksum extension)', () => {
   let server: StartedTusServer;
@@ -60,14 +58,10 @@ describe('checksum against @tus/server (no checksum extension)', () => {
   });
 });
 
-describe('checksum against our server', {
-  skip: !existsSync(OUR_SERVER) && 'test/helpers/our-server.ts is not there yet',
-}, () => {
-  type OurServer = StartedTusServer;
-  let server: OurServer;
+describe('checksum against our server', () => {
+  let server: StartedOurServer;
   before(async () => {
-    const mod = (await import(OUR_SERVER)) as { startOurServer(): Promise<OurServer> };
-    server = await mod.startOurServer();
+    server = await startOurServer();
   });
   after(() => server?.close());
 

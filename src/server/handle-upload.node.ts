@@ -1,0 +1,100 @@
+/**
+ * Requests on one upload: HEAD (where is it), PATCH (more bytes), DELETE (termination).
+ */
+import type { IncomingMessage } from 'node:http';
+import { OFFSET_OCTET_STREAM } from '../protocol/constants.js';
+import { receiveBytes } from './receive-bytes.node.js';
+import { integerHeader } from './request-headers.js';
+import { expiresHeader, loadUpload, type Reply, type ServerContext } from './server-context.js';
+import { isComplete, refuse, type StoredUpload } from './upload-record.js';
+
+export async function handleHead(context: ServerContext, id: string): Promise<Reply> {
+  const upload = await loadUpload(context, id);
+  const headers: Record<string, string> = {
+    'Cache-Control': 'no-store',
+    'Upload-Offset': String(upload.offset),
+    ...expiresHeader(upload),
+  };
+  if (upload.length === undefined) headers['Upload-Defer-Length'] = '1';
+  else headers['Upload-Length'] = String(upload.length);
+  if (upload.metadata !== '') headers['Upload-Metadata'] = upload.metadata;
+  if (upload.concat?.type === 'partial') headers['Upload-Concat'] = 'partial';
+  if (upload.concat?.type === 'final') {
+    const urls = upload.concat.parts.map((part) => `${context.options.path}/${part}`);
+    headers['Upload-Concat'] = `final;${urls.join(' ')}`;
+  }
+  return { status: 200, headers };
+}
+
+export async function handlePatch(
+  context: ServerContext,
+  req: IncomingMessage,
+  id: string,
+): Promise<Reply | undefined> {
+  const first = await loadUpload(context, id);
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== OFFSET_OCTET_STREAM) {
+    refuse(415, `PATCH needs Content-Type: ${OFFSET_OCTET_STREAM}`);
+  }
+  const offset = integerHeader(req.headers, 'Upload-Offset');
+  if (offset === undefined) refuse(400, 'PATCH needs Upload-Offset');
+  if (first.concat?.type === 'final') {
+    refuse(403, 'a final upload is made of its parts and takes no PATCH');
+  }
+  const lock = context.locks.acquire(id);
+  try {
+    let upload = await loadUpload(context, id);
+    if (isComplete(upload)) refuse(403, 'this upload is complete; it takes no more bytes');
+    upload = await commitLength(context, req, upload);
+    if (offset !== upload.offset) {
+      refuse(
+        409,
+        `Upload-Offset ${offset} does not match the ${upload.offset} bytes this server holds; ask HEAD and send from there`,
+      );
+    }
+    const received = await receiveBytes(context, req, upload, lock.signal);
+    if (!received.ended) return undefined;
+    upload = received.upload;
+    return {
+      status: 204,
+      headers: { 'Upload-Offset': String(upload.offset), ...expiresHeader(upload) },
+    };
+  } finally {
+    lock.release();
+  }
+}
+
+/** creation-defer-length: the first `Upload-Length` sent with a PATCH fixes the length. */
+async function commitLength(
+  context: ServerContext,
+  req: IncomingMessage,
+  upload: StoredUpload,
+): Promise<StoredUpload> {
+  const length = integerHeader(req.headers, 'Upload-Length');
+  if (length === undefined) return upload;
+  if (upload.length !== undefined) {
+    if (length !== upload.length) {
+      refuse(400, `Upload-Length is already ${upload.length}; it cannot change to ${length}`);
+    }
+    return upload;
+  }
+  if (length < upload.offset) {
+    refuse(400, `Upload-Length ${length} is less than the ${upload.offset} bytes already stored`);
+  }
+  if (length > context.options.maxSize) {
+    refuse(413, `Upload-Length ${length} is more than Tus-Max-Size ${context.options.maxSize}`);
+  }
+  const next: StoredUpload = { ...upload, length };
+  if (isComplete(next)) delete next.expiresAt;
+  await context.store.save(next);
+  if (isComplete(next)) await context.finished(next);
+  return next;
+}
+
+export async function handleDelete(context: ServerContext, id: string): Promise<Reply> {
+  const upload = await context.store.get(id);
+  if (upload === undefined) refuse(404, 'no such upload (it never existed or was deleted)');
+  await context.locks.interrupt(id);
+  await context.store.remove(id);
+  return { status: 204 };
+}

@@ -1,0 +1,128 @@
+/**
+ * The bytes of a PATCH (or of a creation-with-upload POST) into an upload: size limits,
+ * checksum (header or trailer), then write → fsync → record. A chunk whose checksum does
+ * not match, or that is cut off while a checksum was promised, leaves no trace.
+ */
+import type { IncomingMessage } from 'node:http';
+import { writeBody } from './body-writer.node.js';
+import {
+  announcesChecksumTrailer,
+  type ChecksumClaim,
+  headerValue,
+  integerHeader,
+  parseChecksumValue,
+  SERVER_CHECKSUM_ALGORITHMS,
+  type ServerChecksumAlgorithm,
+} from './request-headers.js';
+import { nextExpiry, type ServerContext } from './server-context.js';
+import { isComplete, refuse, type StoredUpload } from './upload-record.js';
+
+export interface Received {
+  /** The upload as recorded after the request. */
+  upload: StoredUpload;
+  /** `false` when the client went away mid-body (there is nobody to answer). */
+  ended: boolean;
+}
+
+export async function receiveBytes(
+  context: ServerContext,
+  req: IncomingMessage,
+  upload: StoredUpload,
+  signal: AbortSignal,
+): Promise<Received> {
+  const { options, store } = context;
+  const checksumHeader = headerValue(req.headers, 'Upload-Checksum');
+  const claim = checksumHeader === undefined ? undefined : parseChecksumValue(checksumHeader);
+  const viaTrailer = claim === undefined && announcesChecksumTrailer(req.headers);
+  const algorithms: readonly ServerChecksumAlgorithm[] =
+    claim !== undefined ? [claim.algorithm] : viaTrailer ? SERVER_CHECKSUM_ALGORITHMS : [];
+
+  const start = upload.offset;
+  const room = (upload.length ?? options.maxSize) - start;
+  const declared = integerHeader(req.headers, 'Content-Length');
+  if (declared !== undefined) checkDeclaredSize(context, upload, declared);
+  const limit = Math.min(room, options.maxChunkSize);
+
+  const handle = await store.openAt(upload.id, start);
+  let written = 0;
+  let ended = true;
+  try {
+    const body = await writeBody(req, handle, start, limit, algorithms, signal);
+    if (body.overflow) {
+      await handle.truncate(start);
+      if (upload.length !== undefined && body.written === room) {
+        refuse(400, `the body goes past Upload-Length ${upload.length}; nothing was stored`);
+      }
+      refuse(
+        413,
+        `the body is larger than this server accepts (${describeLimit(context, upload)})`,
+      );
+    }
+    const promised = claim ?? (viaTrailer && body.ended ? trailerClaim(req) : undefined);
+    if (promised !== undefined || viaTrailer) {
+      if (!body.ended) {
+        await handle.truncate(start);
+        return { upload, ended: false };
+      }
+      if (promised === undefined) {
+        await handle.truncate(start);
+        refuse(400, 'Upload-Checksum was announced as a trailer but not sent; nothing was stored');
+      }
+      if (body.digests.get(promised.algorithm) !== promised.digest) {
+        await handle.truncate(start);
+        refuse(
+          460,
+          `${promised.algorithm} of the ${body.written} bytes received does not match Upload-Checksum; the chunk was discarded, send it again`,
+        );
+      }
+    }
+    await store.sync(handle);
+    written = body.written;
+    ended = body.ended;
+  } finally {
+    await handle.close();
+  }
+  return { upload: await record(context, upload, start + written), ended };
+}
+
+async function record(
+  context: ServerContext,
+  upload: StoredUpload,
+  size: number,
+): Promise<StoredUpload> {
+  if (size === upload.offset) return upload;
+  const next: StoredUpload = { ...upload, offset: size };
+  if (isComplete(next)) delete next.expiresAt;
+  else next.expiresAt = nextExpiry(context.options, Date.now());
+  await context.store.save(next);
+  if (isComplete(next)) await context.finished(next);
+  return next;
+}
+
+function trailerClaim(req: IncomingMessage): ChecksumClaim | undefined {
+  const value = req.trailers['upload-checksum'];
+  return value === undefined ? undefined : parseChecksumValue(value);
+}
+
+function checkDeclaredSize(context: ServerContext, upload: StoredUpload, declared: number): void {
+  const { maxChunkSize, maxSize } = context.options;
+  if (declared > maxChunkSize) {
+    refuse(413, `a request may carry at most ${maxChunkSize} bytes, this one declares ${declared}`);
+  }
+  const end = upload.offset + declared;
+  if (upload.length !== undefined && end > upload.length) {
+    refuse(
+      400,
+      `offset ${upload.offset} + ${declared} bytes goes past Upload-Length ${upload.length}`,
+    );
+  }
+  if (upload.length === undefined && end > maxSize) {
+    refuse(413, `offset ${upload.offset} + ${declared} bytes goes past Tus-Max-Size ${maxSize}`);
+  }
+}
+
+function describeLimit(context: ServerContext, upload: StoredUpload): string {
+  const { maxChunkSize, maxSize } = context.options;
+  if (Number.isFinite(maxChunkSize)) return `at most ${maxChunkSize} bytes a request`;
+  return `Tus-Max-Size ${maxSize}, offset ${upload.offset}`;
+}

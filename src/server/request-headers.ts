@@ -1,0 +1,116 @@
+/**
+ * Reading the tus headers of a request, strictly: anything malformed is a 400 that says
+ * which header and why. Pure: no I/O.
+ */
+import { fromBase64 } from '../protocol/metadata.js';
+import { refuse } from './upload-record.js';
+
+/** Algorithms of the checksum extension this server computes (node:crypto names). */
+export const SERVER_CHECKSUM_ALGORITHMS = ['sha1', 'sha256', 'sha512', 'md5'] as const;
+export type ServerChecksumAlgorithm = (typeof SERVER_CHECKSUM_ALGORITHMS)[number];
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+/** The header's single value (a repeated header is a 400), `undefined` when absent. */
+export function headerValue(headers: Headers, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  if (Array.isArray(value)) refuse(400, `${name} was sent more than once`);
+  return value;
+}
+
+/** A non-negative integer header (`Upload-Length`, `Upload-Offset`), `undefined` when absent. */
+export function integerHeader(headers: Headers, name: string): number | undefined {
+  const text = headerValue(headers, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d{1,16}$/.test(text) || !Number.isSafeInteger(value)) {
+    refuse(400, `${name} must be a non-negative integer, got ${JSON.stringify(text.slice(0, 40))}`);
+  }
+  return value;
+}
+
+const METADATA_KEY = /^[\x21-\x7e]+$/;
+
+/**
+ * Checks `Upload-Metadata`: comma-separated `key base64value` (or a lone `key`) pairs, keys
+ * printable ASCII, unique, values standard base64, the whole at most `maxBytes`.
+ * Returns the header as sent (`''` when absent).
+ */
+export function checkMetadataHeader(headers: Headers, maxBytes: number): string {
+  const text = headerValue(headers, 'Upload-Metadata');
+  if (text === undefined || text.trim() === '') return '';
+  if (text.length > maxBytes) {
+    refuse(400, `Upload-Metadata is ${text.length} bytes; this server accepts at most ${maxBytes}`);
+  }
+  const seen = new Set<string>();
+  for (const pair of text.split(',')) {
+    const parts = pair.trim().split(' ');
+    const key = parts[0] ?? '';
+    if (parts.length > 2 || !METADATA_KEY.test(key)) {
+      refuse(
+        400,
+        `Upload-Metadata pair ${JSON.stringify(pair.slice(0, 60))} is not "key base64value"`,
+      );
+    }
+    if (seen.has(key)) refuse(400, `Upload-Metadata has the key ${JSON.stringify(key)} twice`);
+    seen.add(key);
+    const value = parts[1];
+    if (value !== undefined && fromBase64(value) === undefined) {
+      refuse(400, `Upload-Metadata value of ${JSON.stringify(key)} is not base64`);
+    }
+  }
+  return text.trim();
+}
+
+export interface ChecksumClaim {
+  algorithm: ServerChecksumAlgorithm;
+  /** The digest the client claims, base64. */
+  digest: string;
+}
+
+/** Parses an `Upload-Checksum` value: an unknown algorithm or a malformed value is a 400. */
+export function parseChecksumValue(text: string): ChecksumClaim {
+  const match = /^([A-Za-z0-9-]+) ([A-Za-z0-9+/]+={0,2})$/.exec(text.trim());
+  if (match === null) {
+    refuse(
+      400,
+      `Upload-Checksum must be "<algorithm> <base64 digest>", got ${JSON.stringify(text.slice(0, 60))}`,
+    );
+  }
+  const algorithm = (match[1] ?? '').toLowerCase();
+  if (!(SERVER_CHECKSUM_ALGORITHMS as readonly string[]).includes(algorithm)) {
+    refuse(
+      400,
+      `checksum algorithm ${JSON.stringify(algorithm)} is not supported; use one of ${SERVER_CHECKSUM_ALGORITHMS.join(', ')}`,
+    );
+  }
+  return { algorithm: algorithm as ServerChecksumAlgorithm, digest: match[2] ?? '' };
+}
+
+/** Whether the request announces `Upload-Checksum` as a trailer (checksum-trailer). */
+export function announcesChecksumTrailer(headers: Headers): boolean {
+  const trailer = headers.trailer;
+  const names = Array.isArray(trailer) ? trailer.join(',') : (trailer ?? '');
+  return names.split(',').some((name) => name.trim().toLowerCase() === 'upload-checksum');
+}
+
+export type ConcatRequest = { type: 'partial' } | { type: 'final'; urls: string[]; raw: string };
+
+/** Parses `Upload-Concat` of a creation: `partial` or `final;<url> <url> …`. */
+export function parseConcatHeader(headers: Headers): ConcatRequest | undefined {
+  const text = headerValue(headers, 'Upload-Concat');
+  if (text === undefined) return undefined;
+  const trimmed = text.trim();
+  if (trimmed === 'partial') return { type: 'partial' };
+  if (trimmed.startsWith('final;')) {
+    const urls = trimmed
+      .slice('final;'.length)
+      .split(' ')
+      .filter((url) => url !== '');
+    if (urls.length > 0) return { type: 'final', urls, raw: trimmed };
+  }
+  refuse(
+    400,
+    `Upload-Concat must be "partial" or "final;<url> <url> ...", got ${JSON.stringify(text.slice(0, 80))}`,
+  );
+}
