@@ -1,0 +1,214 @@
+/**
+ * Our server keeps offset and bytes consistent: one writer per upload, a client that goes
+ * away, a DELETE during a PATCH, a graceful close, and a server process killed mid-PATCH.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { type ClientRequest, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { createTusServer } from '../../../src/server/index.js';
+import { type StartedOurServer, startOurServer } from '../../helpers/our-server.js';
+import { create, OCTET, patch, send, TUS } from '../../helpers/raw-http.js';
+
+const MiB = 1024 * 1024;
+
+/** A PATCH whose body is sent by hand: `write` parts, then `end()` or `cut()`. */
+function openPatch(
+  url: string,
+  offset: number,
+  length: number,
+  headers: Record<string, string> = {},
+) {
+  const req: ClientRequest = request(url, {
+    method: 'PATCH',
+    agent: false,
+    headers: {
+      ...TUS,
+      ...OCTET,
+      'Upload-Offset': String(offset),
+      'Content-Length': String(length),
+      ...headers,
+    },
+  });
+  const answer = new Promise<number>((resolve, reject) => {
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+  });
+  answer.catch(() => {});
+  return {
+    write: (data: Uint8Array) => new Promise<void>((resolve) => req.write(data, () => resolve())),
+    end: (data: Uint8Array) => {
+      req.end(data);
+      return answer;
+    },
+    cut: () => req.destroy(),
+    answer,
+  };
+}
+
+async function offsetOf(url: string): Promise<number> {
+  const head = await send('HEAD', url, { headers: TUS });
+  return Number(head.headers['upload-offset']);
+}
+
+/** Waits (bounded) until `check()` holds. */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+const fileSize = (path: string) => stat(path).then((s) => s.size);
+
+describe('our server: one writer per upload, clients that go away', () => {
+  let server: StartedOurServer;
+  before(async () => {
+    server = await startOurServer({ closeTimeoutMs: 200 });
+  });
+  after(() => server.close());
+
+  it('a second PATCH while one is writing is refused (423); the first one wins', async () => {
+    const data = randomBytes(64 * 1024);
+    const url = await create(server.endpoint, { 'Upload-Length': String(data.length) });
+    const first = openPatch(url, 0, data.length);
+    await first.write(data.subarray(0, 1000));
+    await sleep(200);
+    const second = await patch(url, 0, data);
+    assert.ok([409, 423].includes(second.status), `second PATCH: ${second.status}`);
+    assert.equal(await first.end(data.subarray(1000)), 204);
+    assert.ok((await readFile(server.dataPath(url))).equals(data));
+  });
+
+  it('a client gone mid-PATCH keeps what arrived: offset = file size, bytes = the prefix', async () => {
+    const data = randomBytes(4 * MiB);
+    const url = await create(server.endpoint, { 'Upload-Length': String(data.length) });
+    const cut = openPatch(url, 0, data.length);
+    await cut.write(data.subarray(0, 3 * MiB));
+    await until(async () => (await fileSize(server.dataPath(url))) > 0, 'bytes on disk');
+    cut.cut();
+    await until(async () => (await offsetOf(url)) > 0, 'the offset to move');
+    const offset = await offsetOf(url);
+    assert.ok(offset <= 3 * MiB);
+    const stored = await readFile(server.dataPath(url));
+    assert.equal(stored.length, offset);
+    assert.ok(stored.equals(data.subarray(0, offset)));
+    assert.equal((await patch(url, offset, data.subarray(offset))).status, 204);
+    assert.ok((await readFile(server.dataPath(url))).equals(data));
+  });
+
+  it('a client gone mid-PATCH with a checksum keeps nothing of that PATCH', async () => {
+    const data = randomBytes(3 * MiB);
+    const url = await create(server.endpoint, { 'Upload-Length': String(data.length) });
+    const sha1 = createHash('sha1').update(data).digest('base64');
+    const cut = openPatch(url, 0, data.length, { 'Upload-Checksum': `sha1 ${sha1}` });
+    await cut.write(data.subarray(0, 2 * MiB));
+    await until(async () => (await fileSize(server.dataPath(url))) > 0, 'bytes on disk');
+    cut.cut();
+    await until(async () => (await fileSize(server.dataPath(url))) === 0, 'the bytes to go');
+    assert.equal(await offsetOf(url), 0);
+  });
+
+  it('DELETE during a PATCH interrupts it and removes the upload', async () => {
+    const url = await create(server.endpoint, { 'Upload-Length': String(MiB) });
+    const writing = openPatch(url, 0, MiB);
+    await writing.write(randomBytes(1000));
+    await sleep(100);
+    assert.equal((await send('DELETE', url, { headers: TUS })).status, 204);
+    await assert.rejects(writing.answer);
+    assert.equal(existsSync(server.dataPath(url)), false);
+  });
+});
+
+describe('our server: close and crash', () => {
+  let directory: string;
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'our-server-crash-'));
+  });
+  after(() => rm(directory, { recursive: true, force: true }));
+
+  it('close() lets a stuck PATCH go after closeTimeoutMs and records what arrived', async () => {
+    const tus = createTusServer({ directory, closeTimeoutMs: 100 });
+    const endpoint = await tus.listen();
+    const data = randomBytes(3 * MiB);
+    const url = await create(endpoint, { 'Upload-Length': String(data.length) });
+    const stuck = openPatch(url, 0, data.length);
+    await stuck.write(data.subarray(0, 2 * MiB));
+    await until(async () => (await fileSize(tus.dataPath(idOf(url)))) > 0, 'bytes on disk');
+    await tus.close();
+    const recorded = await tus.getUpload(idOf(url));
+    assert.ok(recorded !== undefined && recorded.offset > 0);
+    const stored = await readFile(tus.dataPath(idOf(url)));
+    assert.equal(stored.length, recorded.offset);
+    assert.ok(stored.equals(data.subarray(0, recorded.offset)));
+  });
+
+  it('a server killed mid-PATCH restarts with offset and bytes consistent', async () => {
+    const data = randomBytes(4 * MiB);
+    let child = await startChild(directory);
+    let url: string;
+    try {
+      url = await create(child.endpoint, { 'Upload-Length': String(data.length) });
+      assert.equal((await patch(url, 0, data.subarray(0, 256 * 1024))).status, 204);
+      const doomed = openPatch(url, 256 * 1024, data.length - 256 * 1024);
+      await doomed.write(data.subarray(256 * 1024, 2 * MiB));
+      const path = join(directory, idOf(url));
+      await until(async () => (await fileSize(path)) > 256 * 1024, 'unrecorded bytes on disk');
+      child.process.kill('SIGKILL');
+      await assert.rejects(doomed.answer);
+    } finally {
+      child.process.kill('SIGKILL');
+    }
+    child = await startChild(directory);
+    try {
+      const restarted = new URL(new URL(url).pathname, child.endpoint).href;
+      assert.equal(await offsetOf(restarted), 256 * 1024);
+      assert.equal(await fileSize(join(directory, idOf(url))), 256 * 1024);
+      const rest = data.subarray(256 * 1024);
+      assert.equal((await patch(restarted, 256 * 1024, rest)).status, 204);
+      assert.ok((await readFile(join(directory, idOf(url)))).equals(data));
+    } finally {
+      child.process.kill('SIGKILL');
+    }
+  });
+});
+
+function idOf(url: string): string {
+  return new URL(url).pathname.split('/').pop() ?? '';
+}
+
+const SERVE_DIR = fileURLToPath(new URL('./fixtures/serve-dir.ts', import.meta.url));
+
+async function startChild(directory: string): Promise<{ endpoint: string; process: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVE_DIR, directory], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(
+      () => reject(new Error('the server process did not start in 20 s')),
+      20_000,
+    );
+    child.stdout?.on('data', (part: Buffer) => {
+      text += part.toString();
+      const line = text.split('\n')[0];
+      if (text.includes('\n') && line !== undefined) {
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { endpoint: string }).endpoint);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the server process exited (${code})`)));
+  });
+  return { endpoint, process: child };
+}
