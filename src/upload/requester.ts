@@ -1,10 +1,10 @@
 /** One tus request: common headers, the hooks, the transport; and retries for small ones. */
-import type { TusError } from '../errors/index.js';
+import { type TusError, TusProtocolError } from '../errors/index.js';
 import type { ResolvedClientOptions } from '../options.js';
 import { TUS_VERSION } from '../protocol/constants.js';
 import { displayUrl } from '../protocol/location.js';
 import type { HttpResponse, HttpTransport } from '../transport/http-transport.js';
-import { abortError, errorFromResponse, uploadFailed } from './response-errors.js';
+import { abortError, errorFromResponse, redactHeaders, uploadFailed } from './response-errors.js';
 import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
 
 export interface SendInit {
@@ -38,6 +38,7 @@ export class Requester {
       stallTimeout: o.stallTimeout,
     });
     if (o.afterResponse !== undefined) await o.afterResponse(method, url, response.status);
+    checkVersion(method, url, response);
     return response;
   }
 
@@ -86,4 +87,24 @@ export class Requester {
       }
     }
   }
+}
+
+/**
+ * A success answered in another tus version is not a success: its headers mean other things.
+ * (OPTIONS may name any version; error answers may come from a proxy without tus headers.)
+ */
+function checkVersion(method: string, url: string, response: HttpResponse): void {
+  const version = response.headers['tus-resumable']?.trim();
+  if (method === 'OPTIONS' || response.status < 200 || response.status >= 300) return;
+  if (version === undefined || version === TUS_VERSION) return;
+  const shown = displayUrl(url);
+  throw new TusProtocolError(
+    `${method} ${shown}: the server speaks tus ${JSON.stringify(version).slice(1, -1)}, this client ${TUS_VERSION} only`,
+    {
+      method,
+      url: shown,
+      status: response.status,
+      responseHeaders: redactHeaders(response.headers),
+    },
+  );
 }

@@ -6,7 +6,7 @@ import {
   type TusError,
   TusUploadFailed,
 } from '../errors/index.js';
-import { describeStatus, STATUS_CHECKSUM_MISMATCH } from '../protocol/constants.js';
+import { describeStatus, STATUS_CHECKSUM_MISMATCH, TUS_VERSION } from '../protocol/constants.js';
 import { displayUrl } from '../protocol/location.js';
 import type { HttpResponse } from '../transport/http-transport.js';
 
@@ -37,6 +37,10 @@ export function errorFromResponse(
     responseBody: response.body.slice(0, 4096),
   };
   const body = oneLine(response.body);
+  const versions = response.headers['tus-version'];
+  if (response.status === 412 && versions !== undefined) {
+    context += `: the server speaks tus ${oneLine(versions)}, this client ${TUS_VERSION}`;
+  }
   const message = `${method} ${shown}: ${describeStatus(response.status)}${context}${body === '' ? '' : ` (${body})`}`;
   if (response.status === STATUS_CHECKSUM_MISMATCH)
     return new TusChecksumMismatchError(message, details);
