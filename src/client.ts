@@ -21,6 +21,9 @@ import { parseServerInfo } from './protocol/server-info.js';
 import { checkInputOptions } from './sources/open-input.js';
 import type { HttpTransport } from './transport/http-transport.js';
 import type {
+  CreateDeferredUploadOptions,
+  CreateFinalUploadOptions,
+  CreatePartialUploadOptions,
   CreateUploaderOptions,
   InputOptions,
   RequestOptions,
@@ -29,8 +32,12 @@ import type {
   UploadFileOptions,
   UploadInfo,
 } from './types.js';
+import { createFinal } from './upload/parallel-final.js';
+import { checkParallelOptions, type ParallelPlan } from './upload/parallel-options.js';
+import { uploadParallel } from './upload/parallel-upload.js';
 import { Requester } from './upload/requester.js';
-import { Uploader, type UploaderContext } from './upload/uploader.js';
+import { requireExtension } from './upload/server-extensions.js';
+import { Uploader, type UploaderContext, type UploaderSettings } from './upload/uploader.js';
 
 /** The public methods both entry points' `TusClient` classes have. */
 export interface TusClientApi {
@@ -46,6 +53,12 @@ export interface TusClientApi {
   getServerInfo(options?: RequestOptions): Promise<ServerInfo>;
   /** An `Uploader` for chunk-by-chunk control (its own `maxRetries` defaults to 0). */
   createUploader(options: CreateUploaderOptions): Uploader;
+  /** Creates and fully uploads one partial upload (concatenation); resolves with its URL. */
+  createPartialUpload(options: CreatePartialUploadOptions): Promise<string>;
+  /** Creates the final upload of complete partial uploads, in order; resolves with its URL. */
+  createFinalUpload(urls: readonly string[], options?: CreateFinalUploadOptions): Promise<string>;
+  /** Uploads with `Upload-Defer-Length: 1`, the length sent with the last bytes. */
+  createDeferredUpload(options: CreateDeferredUploadOptions): Promise<string>;
   /** Releases the client's connections. */
   close(): Promise<void>;
 }
@@ -57,6 +70,19 @@ export const UPLOAD_FILE_KEYS: { readonly [K in keyof UploadFileOptions]-?: true
   metadata: true,
   onProgress: true,
   stopAt: true,
+  signal: true,
+  parallelUploads: true,
+  parallelUploadBoundaries: true,
+  metadataForPartialUploads: true,
+};
+export const CREATE_PARTIAL_UPLOAD_KEYS: {
+  readonly [K in keyof CreatePartialUploadOptions]-?: true;
+} = { ...INPUT_KEYS, metadata: true, onProgress: true, signal: true };
+export const CREATE_DEFERRED_UPLOAD_KEYS: {
+  readonly [K in keyof CreateDeferredUploadOptions]-?: true;
+} = { ...INPUT_KEYS, metadata: true, onProgress: true, signal: true };
+const CREATE_FINAL_UPLOAD_KEYS: { readonly [K in keyof CreateFinalUploadOptions]-?: true } = {
+  metadata: true,
   signal: true,
 };
 export const RESUME_UPLOAD_KEYS: { readonly [K in keyof ResumeUploadOptions]-?: true } = {
@@ -109,6 +135,8 @@ export class BaseTusClient implements TusClientApi {
     checkCallOptions('uploadFile', options, UPLOAD_FILE_KEYS);
     const stopAt = options.stopAt;
     if (stopAt !== undefined) checkStopAt(stopAt);
+    const plan = checkParallelOptions(options);
+    if (plan !== undefined) return this.#uploadParallel(options, plan);
     const uploader = this.#uploader(options, {
       metadata: options.metadata,
       maxRetries: this.#options.maxRetries,
@@ -142,6 +170,57 @@ export class BaseTusClient implements TusClientApi {
       chunkSize: checkChunkSize('chunkSize', options.chunkSize),
       maxRetries: checkCount('maxRetries', options.maxRetries) ?? DEFAULTS.uploaderMaxRetries,
     });
+  }
+
+  async createPartialUpload(options: CreatePartialUploadOptions): Promise<string> {
+    checkCallOptions('createPartialUpload', options, CREATE_PARTIAL_UPLOAD_KEYS);
+    const uploader = this.#uploader(options, {
+      metadata: options.metadata,
+      maxRetries: this.#options.maxRetries,
+      createHeaders: { 'Upload-Concat': 'partial' },
+    });
+    try {
+      await requireExtension(
+        this.#context,
+        'concatenation',
+        'for createPartialUpload',
+        checkSignal(options.signal),
+      );
+      return await uploader.upload();
+    } finally {
+      await uploader.close();
+    }
+  }
+
+  async createFinalUpload(
+    urls: readonly string[],
+    options: CreateFinalUploadOptions = {},
+  ): Promise<string> {
+    checkCallOptions('createFinalUpload', options, CREATE_FINAL_UPLOAD_KEYS);
+    if (!Array.isArray(urls) || urls.length === 0) {
+      throw new TypeError(
+        `urls must be a non-empty array of partial upload URLs, got ${show(urls)}`,
+      );
+    }
+    const checked = urls.map((url: unknown) => checkUploadUrl(url));
+    const metadataHeader = this.#metadataHeader(options.metadata);
+    const signal = checkSignal(options.signal);
+    await requireExtension(this.#context, 'concatenation', 'for createFinalUpload', signal);
+    return createFinal(this.#context, checked, metadataHeader, signal);
+  }
+
+  async createDeferredUpload(options: CreateDeferredUploadOptions): Promise<string> {
+    checkCallOptions('createDeferredUpload', options, CREATE_DEFERRED_UPLOAD_KEYS);
+    const uploader = this.#uploader(options, {
+      metadata: options.metadata,
+      maxRetries: this.#options.maxRetries,
+      deferLength: 'always',
+    });
+    try {
+      return await uploader.upload();
+    } finally {
+      await uploader.close();
+    }
   }
 
   async deleteUpload(url: string, options: RequestOptions = {}): Promise<void> {
@@ -213,29 +292,58 @@ export class BaseTusClient implements TusClientApi {
       chunkSize?: number | undefined;
       maxRetries: number;
       stopAt?: number | undefined;
+      createHeaders?: UploaderSettings['createHeaders'];
+      deferLength?: UploaderSettings['deferLength'];
     },
   ): Uploader {
-    const input: InputOptions = {
-      filePath: options.filePath,
-      input: options.input,
-      uploadSize: options.uploadSize,
-    };
-    checkInputOptions(input, this.#platform.name === 'node');
-    const metadata = extra.metadata ?? {};
-    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-      throw new TypeError(`metadata must be an object of strings, got ${show(metadata)}`);
-    }
-    const metadataHeader = encodeMetadata(metadata, this.#options.metadataEncoding);
+    const input = this.#checkedInput(options);
+    const metadataHeader = this.#metadataHeader(extra.metadata);
     return new Uploader(this.#context, {
       openSource: () => this.#platform.openSource(input),
       uploadUrl: extra.uploadUrl,
       metadataHeader,
+      createHeaders: extra.createHeaders,
+      deferLength: extra.deferLength,
       chunkSize: extra.chunkSize ?? this.#options.chunkSize,
       maxRetries: extra.maxRetries,
       stopAt: extra.stopAt,
       onProgress: checkFunction('onProgress', options.onProgress),
       signal: checkSignal(options.signal),
     });
+  }
+
+  /** `uploadFile` with `parallelUploads`: partials at once, then the final upload. */
+  #uploadParallel(options: UploadFileOptions, plan: ParallelPlan): Promise<string> {
+    const input = this.#checkedInput(options);
+    return uploadParallel(this.#context, {
+      openSource: () => this.#platform.openSource(input),
+      parts: plan.parts,
+      boundaries: plan.boundaries,
+      metadataHeader: this.#metadataHeader(options.metadata),
+      partialMetadataHeader: this.#metadataHeader(options.metadataForPartialUploads),
+      chunkSize: this.#options.chunkSize,
+      maxRetries: this.#options.maxRetries,
+      onProgress: checkFunction('onProgress', options.onProgress),
+      signal: checkSignal(options.signal),
+    });
+  }
+
+  #checkedInput(options: InputOptions): InputOptions {
+    const input: InputOptions = {
+      filePath: options.filePath,
+      input: options.input,
+      uploadSize: options.uploadSize,
+    };
+    checkInputOptions(input, this.#platform.name === 'node');
+    return input;
+  }
+
+  /** The encoded `Upload-Metadata` of `metadata` (checked: an object of strings). */
+  #metadataHeader(metadata: unknown = {}): string | undefined {
+    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+      throw new TypeError(`metadata must be an object of strings, got ${show(metadata)}`);
+    }
+    return encodeMetadata(metadata as Record<string, string>, this.#options.metadataEncoding);
   }
 }
 

@@ -89,6 +89,46 @@ export interface UploadFileOptions extends InputOptions {
   stopAt?: number | undefined;
   /** Aborts the request in flight and any retry wait. */
   signal?: AbortSignal | undefined;
+  /**
+   * Split the input into this many byte ranges, upload each as a partial upload at the
+   * same time, then concatenate them on the server (concatenation extension). Needs an
+   * input that can be read at any offset (`filePath`, bytes, Blob); not with `stopAt`.
+   * @default 1
+   */
+  parallelUploads?: number | undefined;
+  /**
+   * The partials' byte ranges, `end` exclusive: contiguous from 0 to the input's size.
+   * @example [{ start: 0, end: 1000 }, { start: 1000, end: 5000 }]
+   */
+  parallelUploadBoundaries?: readonly ByteRange[] | undefined;
+  /** `Upload-Metadata` of each partial upload (`metadata` goes on the final one). @default {} */
+  metadataForPartialUploads?: UploadMetadata | undefined;
+}
+
+/** A byte range `[start, end)` of the input. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface CreatePartialUploadOptions extends InputOptions {
+  /** `Upload-Metadata` of the partial upload. @default {} */
+  metadata?: UploadMetadata | undefined;
+  onProgress?: ((stats: UploadStats) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface CreateFinalUploadOptions {
+  /** `Upload-Metadata` of the final upload. @default {} */
+  metadata?: UploadMetadata | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface CreateDeferredUploadOptions extends InputOptions {
+  /** `Upload-Metadata` of the upload. @default {} */
+  metadata?: UploadMetadata | undefined;
+  onProgress?: ((stats: UploadStats) => void) | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface ResumeUploadOptions extends InputOptions {

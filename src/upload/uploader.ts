@@ -4,14 +4,13 @@
  */
 import type { ChecksumProvider } from '../checksum/checksum-provider.js';
 import {
-  TusChecksumUnsupportedError,
   TusCommunicationError,
   TusError,
   TusInputError,
   TusProtocolError,
 } from '../errors/index.js';
 import type { ResolvedClientOptions } from '../options.js';
-import { buildChecksumHeader, CHECKSUM_ALGORITHMS } from '../protocol/checksum.js';
+import { buildChecksumHeader } from '../protocol/checksum.js';
 import { OFFSET_OCTET_STREAM } from '../protocol/constants.js';
 import { parseIntegerHeader } from '../protocol/integers.js';
 import { displayUrl, resolveLocation } from '../protocol/location.js';
@@ -21,6 +20,7 @@ import { ChunkPipeline } from './chunk-pipeline.js';
 import type { Requester } from './requester.js';
 import { abortError, errorFromResponse, uploadFailed } from './response-errors.js';
 import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
+import { chooseChecksum, requireExtension } from './server-extensions.js';
 import { StatsTracker } from './stats.js';
 
 /** What an uploader borrows from its client. */
@@ -38,6 +38,15 @@ export interface UploaderSettings {
   uploadUrl?: string | undefined;
   /** The encoded `Upload-Metadata` value, checked already. */
   metadataHeader?: string | undefined;
+  /** Headers added to the creation POST (e.g. `Upload-Concat: partial`). */
+  createHeaders?: Readonly<Record<string, string>> | undefined;
+  /**
+   * When the upload is created with `Upload-Defer-Length: 1` (creation-defer-length), its
+   * length then sent on the PATCH that carries the last bytes: `'unknown'` when the input's
+   * size is unknown (a stream without `uploadSize`), `'always'` for any input.
+   * @default 'unknown'
+   */
+  deferLength?: 'unknown' | 'always' | undefined;
   chunkSize: number;
   maxRetries: number;
   stopAt?: number | undefined;
@@ -52,8 +61,11 @@ export class Uploader {
   #source: UploadSource | undefined;
   #ready: Promise<void> | undefined;
   #url: string | undefined;
-  #size = 0;
+  /** The input's size; `undefined` until a stream of unknown size ends. */
+  #size: number | undefined;
   #target = 0;
+  /** The server's length is deferred: the PATCH with the last bytes must carry it. */
+  #declare = false;
   #offset = 0;
   #algorithm: ChecksumAlgorithm | undefined;
   /** Attempts made for the current position since it last moved. */
@@ -82,7 +94,9 @@ export class Uploader {
 
   /** Whether the server holds every byte of the input. */
   get isComplete(): boolean {
-    return this.#started && this.#offset >= this.#size;
+    return (
+      this.#started && !this.#declare && this.#size !== undefined && this.#offset >= this.#size
+    );
   }
 
   /** A snapshot of the upload's statistics. */
@@ -102,11 +116,11 @@ export class Uploader {
   async uploadChunk(): Promise<boolean> {
     try {
       await this.#prepare();
-      if (this.#offset >= this.#target) return false;
+      if (!this.#remaining()) return false;
       await this.#chunkWithRetries();
       this.#stats.chunksCompleted++;
       this.#settings.onProgress?.(this.#stats.snapshot());
-      return this.#offset < this.#target;
+      return this.#remaining();
     } catch (error) {
       throw this.#asAbort(error);
     }
@@ -129,67 +143,58 @@ export class Uploader {
     if (signal?.aborted) throw signal.reason;
     const source = await this.#settings.openSource();
     this.#source = source;
-    if (source.size === undefined) {
-      throw new TusInputError(
-        'the size of this stream input is unknown: pass uploadSize (uploads of unknown length are not supported yet)',
+    this.#size = source.size;
+    if (this.#url === undefined && this.#defers()) {
+      await requireExtension(
+        this.#ctx,
+        'creation-defer-length',
+        this.#size === undefined
+          ? 'to upload a stream of unknown size (pass uploadSize if you know it)'
+          : 'to create an upload of deferred length',
+        this.#settings.signal,
       );
     }
-    this.#size = source.size;
-    const stopAt = this.#settings.stopAt;
-    this.#target = stopAt === undefined ? this.#size : Math.min(stopAt, this.#size);
-    this.#stats.totalBytes = this.#size;
-    this.#algorithm = await this.#chooseChecksum();
+    this.#setSize(this.#size);
+    this.#algorithm = await chooseChecksum(this.#ctx, this.#settings.signal);
     this.#stats.checksumAlgorithm = this.#algorithm;
     this.#pipeline = new ChunkPipeline(source, this.#ctx.checksum, this.#algorithm);
-    await this.#withRetries(() => (this.#url === undefined ? this.#create() : this.#resync(true)));
+    await this.#withRetries(() => (this.#url === undefined ? this.#create() : this.#resync()));
     this.#stats.start(this.#offset);
     this.#sentEnd = this.#offset;
     this.#started = true;
   }
 
-  async #chooseChecksum(): Promise<ChecksumAlgorithm | undefined> {
-    const wanted = this.#ctx.options.checksum;
-    if (wanted === false) return undefined;
-    let info: ServerInfo;
-    try {
-      info = await this.#ctx.serverInfo(this.#settings.signal);
-    } catch (error) {
-      // A server that does not answer OPTIONS has no checksum extension we could use.
-      if (wanted === true && !this.#settings.signal?.aborted && error instanceof TusError) {
-        return undefined;
-      }
-      throw error;
-    }
-    const offered = info.extensions.includes('checksum') ? info.checksumAlgorithms : [];
-    const { checksum } = this.#ctx;
-    if (wanted === true) {
-      return CHECKSUM_ALGORITHMS.find((a) => offered.includes(a) && checksum.supports(a));
-    }
-    if (!offered.includes(wanted)) {
-      const what =
-        offered.length === 0 ? 'has no checksum extension' : `offers only ${offered.join(', ')}`;
-      throw new TusChecksumUnsupportedError(
-        `checksum ${wanted} is not offered by ${displayUrl(this.#ctx.endpoint)}: the server ${what}`,
-        wanted,
-        offered,
-      );
-    }
-    if (!checksum.supports(wanted)) {
-      throw new TusChecksumUnsupportedError(
-        `checksum ${wanted} cannot be computed on this platform`,
-        wanted,
-        offered,
-      );
-    }
-    return wanted;
+  /** Whether the upload is created with its length deferred. */
+  #defers(): boolean {
+    return this.#size === undefined || this.#settings.deferLength === 'always';
+  }
+
+  /** The input's size became known (or is still unknown): the target follows. */
+  #setSize(size: number | undefined): void {
+    this.#size = size;
+    const end = size ?? Number.POSITIVE_INFINITY;
+    const stopAt = this.#settings.stopAt;
+    this.#target = stopAt === undefined ? end : Math.min(stopAt, end);
+    this.#stats.totalBytes = size;
+  }
+
+  /** Whether a PATCH remains: bytes up to the target, or a deferred length to commit. */
+  #remaining(): boolean {
+    return this.#offset < this.#target || (this.#declare && this.#offset === this.#size);
   }
 
   /** POST: creates the upload and learns its URL. */
   async #create(): Promise<void> {
     const { endpoint, requester } = this.#ctx;
-    const headers: Record<string, string> = { 'Upload-Length': String(this.#size) };
+    const deferred = this.#defers();
+    const headers: Record<string, string> = deferred
+      ? { 'Upload-Defer-Length': '1' }
+      : { 'Upload-Length': String(this.#size) };
     if (this.#settings.metadataHeader !== undefined) {
       headers['Upload-Metadata'] = this.#settings.metadataHeader;
+    }
+    if (this.#settings.createHeaders !== undefined) {
+      Object.assign(headers, this.#settings.createHeaders);
     }
     const response = await requester.send('POST', endpoint, {
       headers,
@@ -200,10 +205,11 @@ export class Uploader {
     this.#url = resolveLocation(response.headers.location, endpoint, details);
     this.#stats.uploadUrl = this.#url;
     this.#offset = 0;
+    this.#declare = deferred;
   }
 
-  /** HEAD: the server's offset becomes ours. On the first one, checks the length too. */
-  async #resync(first: boolean): Promise<void> {
+  /** HEAD: the server's offset becomes ours; its length must be the input's (or deferred). */
+  async #resync(): Promise<void> {
     const url = this.#url!;
     const response = await this.#ctx.requester.send('HEAD', url, {
       signal: this.#settings.signal,
@@ -213,24 +219,20 @@ export class Uploader {
     }
     const details = { method: 'HEAD', url: displayUrl(url), status: response.status };
     const offset = parseIntegerHeader('Upload-Offset', response.headers['upload-offset'], details);
-    if (first) {
-      if (response.headers['upload-length'] === undefined) {
-        throw new TusInputError(
-          `${displayUrl(url)} has a deferred length: resuming such uploads is not supported yet`,
-        );
-      }
-      const length = parseIntegerHeader(
-        'Upload-Length',
-        response.headers['upload-length'],
-        details,
-      );
-      if (length !== this.#size) {
+    const rawLength = response.headers['upload-length'];
+    // No Upload-Length: the server's length is still deferred, the last PATCH commits it.
+    this.#declare = rawLength === undefined;
+    if (rawLength !== undefined) {
+      const length = parseIntegerHeader('Upload-Length', rawLength, details);
+      if (this.#size === undefined) {
+        this.#setSize(length);
+      } else if (length !== this.#size) {
         throw new TusInputError(
           `${displayUrl(url)} is an upload of ${length} bytes, but the input has ${this.#size}`,
         );
       }
     }
-    if (offset > this.#size) {
+    if (this.#size !== undefined && offset > this.#size) {
       throw new TusProtocolError(
         `HEAD ${displayUrl(url)}: Upload-Offset ${offset} is past the length ${this.#size}`,
         details,
@@ -245,8 +247,9 @@ export class Uploader {
   async #patch(): Promise<void> {
     const url = this.#url!;
     const start = this.#offset;
-    const length = Math.min(this.#settings.chunkSize, this.#target - start);
-    const chunk = await this.#pipeline!.take(start, length);
+    const chunk = await this.#takeChunk(start);
+    const length = chunk.data.byteLength;
+    const end = start + length;
     const headers: Record<string, string> = {
       'Upload-Offset': String(start),
       'Content-Type': OFFSET_OCTET_STREAM,
@@ -254,7 +257,9 @@ export class Uploader {
     if (this.#algorithm !== undefined && chunk.digest !== undefined) {
       headers['Upload-Checksum'] = buildChecksumHeader(this.#algorithm, chunk.digest);
     }
-    const end = start + length;
+    // creation-defer-length: the PATCH that carries the last bytes commits the length.
+    const declaring = this.#declare && end === this.#size;
+    if (declaring) headers['Upload-Length'] = String(end);
     if (start < this.#sentEnd) this.#stats.bytesResent += Math.min(end, this.#sentEnd) - start;
     if (end > this.#sentEnd) this.#sentEnd = end;
     const sending = this.#ctx.requester.send('PATCH', url, {
@@ -272,7 +277,7 @@ export class Uploader {
     const problem =
       offset < start
         ? `went backwards from ${start}`
-        : offset > this.#size
+        : this.#size !== undefined && offset > this.#size
           ? `is past the length ${this.#size}`
           : offset > end
             ? `is past the ${length} bytes sent from ${start}`
@@ -285,17 +290,34 @@ export class Uploader {
         details,
       );
     }
+    if (declaring) this.#declare = false;
     this.#offset = offset;
     this.#progressed();
     this.#stats.record(offset);
   }
 
+  /**
+   * The next chunk from `start`. While the input's size is unknown, one byte more than
+   * the chunk is read: a short read means the stream ended, and its size is known.
+   */
+  async #takeChunk(start: number): Promise<{ data: Uint8Array; digest: string | undefined }> {
+    const want = Math.min(this.#settings.chunkSize, this.#target - start);
+    if (this.#size !== undefined) return this.#pipeline!.take(start, want);
+    const peek = await this.#source!.read(start, want + 1);
+    if (peek.byteLength <= want) this.#setSize(start + peek.byteLength);
+    const data = peek.subarray(0, Math.min(want, peek.byteLength));
+    const algorithm = this.#algorithm;
+    const digest =
+      algorithm === undefined ? undefined : await this.#ctx.checksum.digest(algorithm, data);
+    return { data, digest };
+  }
+
   async #chunkWithRetries(): Promise<void> {
     await this.#withRetries(async () => {
       if (this.#needsResync) {
-        await this.#resync(false);
+        await this.#resync();
         this.#needsResync = false;
-        if (this.#offset >= this.#target) return;
+        if (!this.#remaining()) return;
       }
       await this.#patch();
     });

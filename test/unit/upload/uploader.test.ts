@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import {
   TusChecksumUnsupportedError,
   TusCommunicationError,
+  TusExtensionUnsupportedError,
   TusInputError,
   TusNetworkError,
   TusProtocolError,
@@ -252,16 +253,17 @@ describe('Uploader over a fake transport', () => {
     ]);
   });
 
-  it('a stream without uploadSize is a clear TusInputError before any request', async () => {
+  it('a stream without uploadSize, server without creation-defer-length: a clear error before any upload request', async () => {
     const transport = new FakeTransport(memoryTus().handler);
     const client = fakeClient(transport, { checksum: false });
     const stream = new Blob([data]).stream();
     await assert.rejects(client.uploadFile({ input: stream }), (error: unknown) => {
-      assert.ok(error instanceof TusInputError);
+      assert.ok(error instanceof TusExtensionUnsupportedError);
+      assert.equal(error.extension, 'creation-defer-length');
       assert.match(error.message, /uploadSize/);
       return true;
     });
-    assert.equal(transport.requests.length, 0);
+    assert.deepEqual(transport.log, ['OPTIONS http://tus.test/files']);
   });
 
   it('a bad metadata key is a TusInputError before any request', () => {

@@ -1,0 +1,83 @@
+/**
+ * What the server offers, as an uploader needs it: the checksum algorithm to use, and
+ * extensions an operation cannot do without (a typed error before any upload request).
+ */
+import type { ChecksumProvider } from '../checksum/checksum-provider.js';
+import {
+  TusChecksumUnsupportedError,
+  TusError,
+  TusExtensionUnsupportedError,
+} from '../errors/index.js';
+import type { ResolvedClientOptions } from '../options.js';
+import { CHECKSUM_ALGORITHMS } from '../protocol/checksum.js';
+import { displayUrl } from '../protocol/location.js';
+import type { ChecksumAlgorithm, ServerInfo } from '../types.js';
+
+/** The part of an uploader's context these checks read. */
+export interface ServerFacts {
+  readonly endpoint: string;
+  readonly checksum: ChecksumProvider;
+  readonly options: ResolvedClientOptions;
+  serverInfo(signal?: AbortSignal): Promise<ServerInfo>;
+}
+
+/**
+ * A `TusExtensionUnsupportedError` unless the server advertises `extension` in
+ * `Tus-Extension`. `purpose` completes "the server lacks X, needed …".
+ */
+export async function requireExtension(
+  ctx: ServerFacts,
+  extension: string,
+  purpose: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const info = await ctx.serverInfo(signal);
+  if (info.extensions.includes(extension)) return;
+  const offered = info.extensions.length === 0 ? 'none' : info.extensions.join(', ');
+  throw new TusExtensionUnsupportedError(
+    `${displayUrl(ctx.endpoint)} lacks the tus extension ${extension}, needed ${purpose} (it offers: ${offered})`,
+    extension,
+    info.extensions,
+  );
+}
+
+/** The checksum algorithm to send with every PATCH, or `undefined` for none. */
+export async function chooseChecksum(
+  ctx: ServerFacts,
+  signal: AbortSignal | undefined,
+): Promise<ChecksumAlgorithm | undefined> {
+  const wanted = ctx.options.checksum;
+  if (wanted === false) return undefined;
+  let info: ServerInfo;
+  try {
+    info = await ctx.serverInfo(signal);
+  } catch (error) {
+    // A server that does not answer OPTIONS has no checksum extension we could use.
+    if (wanted === true && !signal?.aborted && error instanceof TusError) {
+      return undefined;
+    }
+    throw error;
+  }
+  const offered = info.extensions.includes('checksum') ? info.checksumAlgorithms : [];
+  const { checksum } = ctx;
+  if (wanted === true) {
+    return CHECKSUM_ALGORITHMS.find((a) => offered.includes(a) && checksum.supports(a));
+  }
+  if (!offered.includes(wanted)) {
+    const what =
+      offered.length === 0 ? 'has no checksum extension' : `offers only ${offered.join(', ')}`;
+    throw new TusChecksumUnsupportedError(
+      `checksum ${wanted} is not offered by ${displayUrl(ctx.endpoint)}: the server ${what}`,
+      wanted,
+      offered,
+    );
+  }
+  if (!checksum.supports(wanted)) {
+    throw new TusChecksumUnsupportedError(
+      `checksum ${wanted} cannot be computed on this platform`,
+      wanted,
+      offered,
+    );
+  }
+  return wanted;
+}

@@ -1,0 +1,135 @@
+/**
+ * An in-memory tus server as a `FakeTransport` handler, with what parallel and deferred
+ * uploads need: concatenation (partial and final) and creation-defer-length. `faults` may
+ * answer a request first.
+ */
+import { createHash } from 'node:crypto';
+import type { HttpRequest } from '../../../src/transport/http-transport.js';
+import type { FakeAnswer, FakeHandler } from '../../helpers/fake-transport.js';
+
+export interface MemoryUpload {
+  length: number | undefined;
+  chunks: Uint8Array[];
+  offset: number;
+  concat: 'partial' | 'final' | undefined;
+  metadata: string | undefined;
+}
+
+export interface ConcatTusConfig {
+  extensions?: string[];
+  checksums?: string[];
+  faults?: (request: HttpRequest, index: number) => FakeAnswer | undefined;
+}
+
+export function concatTus(config: ConcatTusConfig = {}): {
+  handler: FakeHandler;
+  uploads: Map<string, MemoryUpload>;
+  bytes(url: string): Uint8Array;
+} {
+  const uploads = new Map<string, MemoryUpload>();
+  const extensions = config.extensions ?? [
+    'creation',
+    'creation-defer-length',
+    'concatenation',
+    'termination',
+    ...(config.checksums ? ['checksum'] : []),
+  ];
+  let next = 1;
+  const base = { 'Tus-Resumable': '1.0.0' };
+  const bytes = (url: string): Uint8Array => {
+    const upload = uploads.get(new URL(url, 'http://tus.test').pathname);
+    return upload === undefined ? new Uint8Array(0) : new Uint8Array(Buffer.concat(upload.chunks));
+  };
+  const handler: FakeHandler = (request, index) => {
+    const fault = config.faults?.(request, index);
+    if (fault !== undefined) return fault;
+    const h = request.headers;
+    const path = new URL(request.url).pathname;
+    const upload = uploads.get(path);
+    switch (request.method) {
+      case 'OPTIONS':
+        return {
+          status: 204,
+          headers: {
+            ...base,
+            'Tus-Version': '1.0.0',
+            'Tus-Extension': extensions.join(','),
+            ...(config.checksums ? { 'Tus-Checksum-Algorithm': config.checksums.join(',') } : {}),
+          },
+        };
+      case 'POST': {
+        const id = `/files/u${next++}`;
+        const concat = h['Upload-Concat'];
+        if (concat?.startsWith('final;')) {
+          const parts = concat
+            .slice(6)
+            .split(' ')
+            .map((url) => uploads.get(new URL(url, 'http://tus.test').pathname));
+          for (const part of parts) {
+            if (part === undefined || part.concat !== 'partial') return { status: 400 };
+            if (part.length === undefined || part.offset < part.length) return { status: 400 };
+          }
+          const chunks = parts.flatMap((part) => part?.chunks ?? []);
+          const length = chunks.reduce((sum, c) => sum + c.byteLength, 0);
+          uploads.set(id, {
+            length,
+            chunks,
+            offset: length,
+            concat: 'final',
+            metadata: h['Upload-Metadata'],
+          });
+          return { status: 201, headers: { ...base, Location: id } };
+        }
+        const deferred = h['Upload-Defer-Length'] === '1';
+        if (deferred === (h['Upload-Length'] !== undefined)) return { status: 400 };
+        uploads.set(id, {
+          length: deferred ? undefined : Number(h['Upload-Length']),
+          chunks: [],
+          offset: 0,
+          concat: concat === 'partial' ? 'partial' : undefined,
+          metadata: h['Upload-Metadata'],
+        });
+        return { status: 201, headers: { ...base, Location: id } };
+      }
+      case 'HEAD':
+        if (upload === undefined) return { status: 404 };
+        return {
+          status: 200,
+          headers: {
+            ...base,
+            'Upload-Offset': String(upload.offset),
+            ...(upload.length === undefined
+              ? { 'Upload-Defer-Length': '1' }
+              : { 'Upload-Length': String(upload.length) }),
+          },
+        };
+      case 'PATCH': {
+        if (upload === undefined) return { status: 404 };
+        if (upload.concat === 'final') return { status: 403 };
+        if (Number(h['Upload-Offset']) !== upload.offset) return { status: 409 };
+        const body = request.body ?? new Uint8Array(0);
+        if (h['Upload-Length'] !== undefined) {
+          if (upload.length !== undefined) return { status: 400, body: 'length already set' };
+          upload.length = Number(h['Upload-Length']);
+        }
+        if (upload.length !== undefined && upload.offset + body.byteLength > upload.length) {
+          return { status: 400, body: 'past the length' };
+        }
+        const checksum = h['Upload-Checksum'];
+        if (checksum !== undefined) {
+          const [algorithm, digest] = checksum.split(' ');
+          const actual = createHash(algorithm ?? '')
+            .update(body)
+            .digest('base64');
+          if (actual !== digest) return { status: 460 };
+        }
+        upload.chunks.push(Uint8Array.from(body));
+        upload.offset += body.byteLength;
+        return { status: 204, headers: { ...base, 'Upload-Offset': String(upload.offset) } };
+      }
+      default:
+        return { status: 405 };
+    }
+  };
+  return { handler, uploads, bytes };
+}
