@@ -60,9 +60,10 @@ describe('stalls', () => {
           seen.every((e) => e instanceof TusStallError),
           seen.map(String).join('\n'),
         );
-        assert.equal(seen[0].code, 'TUS_ERR_STALLED');
-        assert.equal(seen[0].method, 'PATCH');
-        assert.equal((seen[0] as TusStallError).timeoutMs, 500);
+        const first = seen[0] as TusStallError;
+        assert.equal(first.code, 'TUS_ERR_STALLED');
+        assert.equal(first.method, 'PATCH');
+        assert.equal(first.timeoutMs, 500);
         assert.ok(ms < 30_000, `recovered long before the request timeout (took ${ms} ms)`);
         assert.equal(guard.reports.at(-1), data.byteLength);
       } finally {
