@@ -141,7 +141,7 @@ export class FileStore {
 
   /** Makes written bytes durable (when the store fsyncs). */
   async sync(handle: FileHandle): Promise<void> {
-    if (this.#fsync) await handle.sync();
+    if (this.#fsync) await handle.datasync();
   }
 
   /** Writes the parts' bytes, in order, into the (empty) data file of `id`; fsyncs them. */

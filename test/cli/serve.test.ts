@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, spawnCli } from './cli-runner.js';
+import { ROOT, runCli, spawnCli } from './cli-runner.js';
 import { makeTempDir, type TempDir } from './fixtures.js';
 
 describe('cli serve (child process)', () => {
@@ -56,5 +59,41 @@ describe('cli serve (child process)', () => {
       first.child.kill('SIGINT');
     }
     assert.equal((await first.done).code, 0);
+  });
+
+  it('resumable-upload-server --port 0 --dir D is the same server; SIGTERM stops it', async () => {
+    const built = join(ROOT, 'dist', 'cli', 'server-main.js');
+    const entry = existsSync(built)
+      ? [built]
+      : ['--import', 'tsx', join(ROOT, 'src', 'cli', 'server-main.ts')];
+    const uploads = `${dir.path}/bin-uploads`;
+    const child = spawn(process.execPath, [...entry, '--port', '0', '--dir', uploads], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      const endpoint = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (text: string) => {
+          out += text;
+          const match = /listening on (\S+)/.exec(out);
+          if (match?.[1] !== undefined) resolve(match[1]);
+        });
+        exited.then(() => reject(new Error(`server exited: ${stderr}`)));
+      });
+      const file = await dir.file('bin.bin', 5000);
+      const up = await runCli(['upload', file, '-e', endpoint, '--no-store', '--quiet']);
+      assert.equal(up.code, 0, up.stderr);
+      const stored = await readdir(uploads);
+      assert.ok(stored.includes(up.stdout.trim().split('/').at(-1) ?? '?'));
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.match(stderr, /POST \/files\/? 201/);
   });
 });
