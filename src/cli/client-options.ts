@@ -28,11 +28,9 @@ export type TusClientOptions = NonNullable<ConstructorParameters<typeof TusClien
 export function clientSupports(feature: 'storeUrl' | 'parallelUploads'): boolean {
   const proto = TusClient.prototype as unknown as Record<string, unknown>;
   if (feature === 'storeUrl') return typeof proto.findPreviousUploads === 'function';
-  return typeof proto.uploadFile === 'function' && PARALLEL_SUPPORTED;
+  // parallelUploads came with the concatenation methods.
+  return typeof proto.createFinalUpload === 'function';
 }
-
-/** Set once the library's `parallelUploads` lands; see docs/cli.md. */
-const PARALLEL_SUPPORTED = false;
 
 /** `--header` values → a header record; a bad one is a usage error that hides the value. */
 export function headersFrom(raw: readonly string[]): Record<string, string> {

@@ -76,13 +76,16 @@ describe('runCli: help and version', () => {
 });
 
 describe('runCli: flags the library does not support yet fail clearly', () => {
-  it('--parallel 2 → "not supported yet", exit 2 (until parallelUploads lands)', {
-    skip: clientSupports('parallelUploads'),
-  }, async () => {
+  it('--parallel 2 is supported now: no usage error, the upload itself runs (and fails on a missing file, exit 1)', async () => {
+    assert.equal(clientSupports('parallelUploads'), true);
     const io = fakeIo();
-    const code = await runCli(['upload', 'f', '-e', endpoint, '--parallel', '2'], io);
-    assert.equal(code, 2);
-    assert.match(io.err(), /--parallel: not supported yet/);
+    const code = await runCli(
+      ['upload', 'no-such-file.bin', '-e', endpoint, '--parallel', '2', '--no-store'],
+      io,
+    );
+    assert.equal(code, 1, io.err());
+    assert.doesNotMatch(io.err(), /not supported/);
+    assert.match(io.err(), /no-such-file\.bin/);
   });
   it('--store → "not supported yet", exit 2 (until URL storage lands)', {
     skip: clientSupports('storeUrl'),
