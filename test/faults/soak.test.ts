@@ -1,0 +1,130 @@
+/**
+ * The seeded soak: ≥ 200 uploads of random sizes (0 B – 8 MiB) and chunk sizes, each through
+ * its own fault proxy that faults ~20 % of requests, into our server with sha1 checksums on.
+ * Every upload completes, its stored bytes equal the source, its progress never goes back
+ * or past what the server confirmed. Replay a run with `SOAK_SEED=<seed>`; make it longer
+ * with `SOAK_UPLOADS=<n>`.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { TusClient } from '../../src/index.node.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
+import { type StartedOurServer, startOurServer } from '../helpers/our-server.js';
+import { progressGuard } from './harness.js';
+import { logUniform, seededBytes, seededRandom, seededSchedule } from './schedule.js';
+
+const MiB = 1024 * 1024;
+const SEED = Number(process.env.SOAK_SEED ?? 20_261_125);
+const UPLOADS = Number(process.env.SOAK_UPLOADS ?? 200);
+const CONCURRENCY = 3;
+const RATE = 0.2;
+const STALL_TIMEOUT = 300;
+
+interface Totals {
+  uploads: number;
+  requests: number;
+  faults: number;
+  retries: number;
+  bytesResent: number;
+  bytes: number;
+  kinds: Map<string, number>;
+}
+
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+describe(`soak (seed ${SEED})`, () => {
+  let server: StartedOurServer;
+  before(async () => {
+    server = await startOurServer({ fsync: false });
+  });
+  after(() => server.close());
+
+  it(`${UPLOADS} uploads with ~${RATE * 100} % of requests faulted all arrive whole`, {
+    timeout: 180_000,
+  }, async () => {
+    const pool = seededBytes(8 * MiB + 65_536, SEED);
+    const totals: Totals = {
+      uploads: 0,
+      requests: 0,
+      faults: 0,
+      retries: 0,
+      bytesResent: 0,
+      bytes: 0,
+      kinds: new Map(),
+    };
+    const started = performance.now();
+
+    const one = async (index: number) => {
+      const seed = (SEED * 1_000_003 + index) >>> 0;
+      const random = seededRandom(seed);
+      const roll = random();
+      const size =
+        roll < 0.05 ? 0 : roll < 0.1 ? 8 * MiB : Math.min(8 * MiB, logUniform(random, 1, 8 * MiB));
+      const chunkSize = logUniform(random, 16 * 1024, 4 * MiB);
+      const from = Math.floor(random() * 65_536);
+      const data = pool.subarray(from, from + size);
+      const proxy = await startFaultProxy(server.endpoint, {
+        decide: seededSchedule(seed, { rate: RATE, stallMs: 1500 }),
+      });
+      const client = new TusClient(proxy.endpoint, {
+        checksum: 'sha1',
+        chunkSize,
+        maxRetries: 20,
+        retryDelay: 20,
+        timeout: 20_000,
+        stallTimeout: STALL_TIMEOUT,
+      });
+      const label = `upload #${index} (seed ${seed}, ${size} B, chunks of ${chunkSize} B)`;
+      try {
+        const guard = progressGuard(proxy);
+        const uploader = client.createUploader({
+          input: data,
+          maxRetries: 20,
+          onProgress: guard.onProgress,
+        });
+        const url = await uploader.upload().catch((error: unknown) => {
+          throw new Error(`${label} failed: ${String(error)}`, { cause: error });
+        });
+        const stored = await readFile(server.dataPath(url));
+        assert.equal(stored.byteLength, size, `${label}: stored size`);
+        assert.equal(sha256(stored), sha256(data), `${label}: stored bytes`);
+        const stats = uploader.stats;
+        assert.equal(stats.bytesUploaded, size, label);
+        assert.equal(stats.checksumAlgorithm, 'sha1', label);
+        await uploader.close();
+        totals.uploads++;
+        totals.requests += proxy.requests.length;
+        totals.faults += proxy.faults.length;
+        totals.retries += stats.retries;
+        totals.bytesResent += stats.bytesResent;
+        totals.bytes += size;
+        for (const fault of proxy.faults) {
+          totals.kinds.set(fault.kind, (totals.kinds.get(fault.kind) ?? 0) + 1);
+        }
+      } finally {
+        await client.close();
+        await proxy.close();
+      }
+    };
+
+    let next = 0;
+    const worker = async () => {
+      while (next < UPLOADS) await one(next++);
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const kinds = [...totals.kinds].map(([kind, n]) => `${kind} ${n}`).join(', ');
+    console.log(
+      `soak seed=${SEED}: uploads ${totals.uploads}, faults injected ${totals.faults} ` +
+        `(of ${totals.requests} requests), retries ${totals.retries}, ` +
+        `bytes re-sent ${totals.bytesResent} (of ${totals.bytes}) in ${seconds} s\n  faults: ${kinds}`,
+    );
+    assert.equal(totals.uploads, UPLOADS);
+    // The schedule really faulted about RATE of the requests (not a soak that cannot fail).
+    assert.ok(totals.faults > totals.requests * RATE * 0.7, 'faults were injected');
+    assert.ok(totals.retries > 0 && totals.bytesResent > 0);
+  });
+});
