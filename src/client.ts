@@ -19,6 +19,7 @@ import { displayUrl } from './protocol/location.js';
 import { decodeMetadata, encodeMetadata } from './protocol/metadata.js';
 import { parseServerInfo } from './protocol/server-info.js';
 import { checkInputOptions } from './sources/open-input.js';
+import type { UploadSource } from './sources/upload-source.js';
 import type { HttpTransport } from './transport/http-transport.js';
 import type {
   CreateDeferredUploadOptions,
@@ -26,6 +27,7 @@ import type {
   CreatePartialUploadOptions,
   CreateUploaderOptions,
   InputOptions,
+  PreviousUpload,
   RequestOptions,
   ResumeUploadOptions,
   ServerInfo,
@@ -38,11 +40,14 @@ import { uploadParallel } from './upload/parallel-upload.js';
 import { Requester } from './upload/requester.js';
 import { requireExtension } from './upload/server-extensions.js';
 import { Uploader, type UploaderContext, type UploaderSettings } from './upload/uploader.js';
+import { UrlStore, uploadStored } from './upload/url-store.js';
 
 /** The public methods both entry points' `TusClient` classes have. */
 export interface TusClientApi {
   /** Creates an upload and sends the input; resolves with the upload URL. */
   uploadFile(options: UploadFileOptions): Promise<string>;
+  /** Stored uploads of this input (by fingerprint); empty when `storeUrl` is off. */
+  findPreviousUploads(options: InputOptions): Promise<PreviousUpload[]>;
   /** Continues the upload at `uploadUrl` from the server's offset; resolves with its URL. */
   resumeUpload(options: ResumeUploadOptions): Promise<string>;
   /** Deletes an upload (termination extension). */
@@ -69,6 +74,7 @@ export const UPLOAD_FILE_KEYS: { readonly [K in keyof UploadFileOptions]-?: true
   ...INPUT_KEYS,
   metadata: true,
   onProgress: true,
+  onUploadUrlAvailable: true,
   stopAt: true,
   signal: true,
   parallelUploads: true,
@@ -110,6 +116,8 @@ export class BaseTusClient implements TusClientApi {
   readonly #requester: Requester;
   readonly #context: UploaderContext;
   #serverInfo: Promise<ServerInfo> | undefined;
+  /** URL storage, when `storeUrl` is on. */
+  readonly #urlStore: UrlStore | undefined;
 
   constructor(url: string, options: TusClientOptions | undefined, platform: Platform) {
     this.url = checkEndpoint(url);
@@ -124,6 +132,7 @@ export class BaseTusClient implements TusClientApi {
       options: this.#options,
       serverInfo: (signal) => this.#cachedServerInfo(signal),
     };
+    this.#urlStore = createUrlStore(this.#options, platform);
   }
 
   /** The options after defaults (read-only view). */
@@ -137,10 +146,16 @@ export class BaseTusClient implements TusClientApi {
     if (stopAt !== undefined) checkStopAt(stopAt);
     const plan = checkParallelOptions(options);
     if (plan !== undefined) return this.#uploadParallel(options, plan);
+    const onUploadUrlAvailable = checkFunction(
+      'onUploadUrlAvailable',
+      options.onUploadUrlAvailable,
+    );
+    if (this.#urlStore !== undefined) return this.#uploadStored(options, this.#urlStore);
     const uploader = this.#uploader(options, {
       metadata: options.metadata,
       maxRetries: this.#options.maxRetries,
       stopAt,
+      onCreated: onUploadUrlAvailable,
     });
     try {
       return await uploader.upload();
@@ -156,9 +171,59 @@ export class BaseTusClient implements TusClientApi {
       maxRetries: this.#options.maxRetries,
     });
     try {
-      return await uploader.upload();
+      const url = await uploader.upload();
+      if (uploader.isComplete && this.#urlStore?.removeOnSuccess === true) {
+        await this.#urlStore.forgetUrl(url);
+      }
+      return url;
     } finally {
       await uploader.close();
+    }
+  }
+
+  async findPreviousUploads(options: InputOptions): Promise<PreviousUpload[]> {
+    checkCallOptions('findPreviousUploads', options, INPUT_KEYS);
+    const store = this.#urlStore;
+    if (store === undefined) return [];
+    const input = this.#checkedInput(options);
+    const source = await this.#platform.openSource(input);
+    try {
+      const found = await store.find(await store.fingerprint(source, input));
+      return found === undefined ? [] : [found];
+    } finally {
+      await source.close();
+    }
+  }
+
+  /** `uploadFile` with `storeUrl`: one source, fingerprinted, then resumed or created. */
+  async #uploadStored(options: UploadFileOptions, store: UrlStore): Promise<string> {
+    const input = this.#checkedInput(options);
+    this.#metadataHeader(options.metadata);
+    const source = await this.#platform.openSource(input);
+    try {
+      return await uploadStored(store, source, input, {
+        metadata: options.metadata ?? {},
+        onUploadUrlAvailable: options.onUploadUrlAvailable,
+        getUploadInfo: (url) => this.getUploadInfo(url, { signal: options.signal }),
+        upload: async (settings) => {
+          const uploader = this.#uploader(options, {
+            uploadUrl: settings.uploadUrl,
+            metadata: options.metadata,
+            maxRetries: this.#options.maxRetries,
+            stopAt: options.stopAt,
+            source: settings.source,
+            onCreated: settings.onCreated,
+          });
+          try {
+            const url = await uploader.upload();
+            return { url, complete: uploader.isComplete };
+          } finally {
+            await uploader.close();
+          }
+        },
+      });
+    } finally {
+      await source.close();
     }
   }
 
@@ -294,12 +359,19 @@ export class BaseTusClient implements TusClientApi {
       stopAt?: number | undefined;
       createHeaders?: UploaderSettings['createHeaders'];
       deferLength?: UploaderSettings['deferLength'];
+      /** An input opened already (URL storage fingerprinted it); the uploader reads it. */
+      source?: UploadSource | undefined;
+      onCreated?: UploaderSettings['onCreated'];
     },
   ): Uploader {
     const input = this.#checkedInput(options);
     const metadataHeader = this.#metadataHeader(extra.metadata);
     return new Uploader(this.#context, {
-      openSource: () => this.#platform.openSource(input),
+      openSource: () =>
+        extra.source === undefined
+          ? this.#platform.openSource(input)
+          : Promise.resolve(extra.source),
+      onCreated: extra.onCreated,
       uploadUrl: extra.uploadUrl,
       metadataHeader,
       createHeaders: extra.createHeaders,
@@ -345,6 +417,23 @@ export class BaseTusClient implements TusClientApi {
     }
     return encodeMetadata(metadata as Record<string, string>, this.#options.metadataEncoding);
   }
+}
+
+/** The client's `UrlStore` when `storeUrl` is on: its storage, or the platform's default. */
+function createUrlStore(options: ResolvedClientOptions, platform: Platform): UrlStore | undefined {
+  if (!options.storeUrl) return undefined;
+  const storage = options.urlStorage ?? platform.defaultUrlStorage?.();
+  if (storage === undefined) {
+    throw new TypeError(
+      `storeUrl needs a urlStorage: this platform (${platform.name}) has no default one`,
+    );
+  }
+  return new UrlStore({
+    storage,
+    fingerprinter: options.fingerprinter,
+    createHash: platform.fingerprintHash,
+    removeOnSuccess: options.removeFingerprintOnSuccess,
+  });
 }
 
 function checkEndpoint(url: unknown): string {

@@ -4,9 +4,11 @@
  */
 import { nodeChecksum } from './checksum/node-checksum.node.js';
 import { BaseTusClient, type TusClientApi } from './client.js';
+import { nodeFingerprintHash } from './fingerprint/node-hash.node.js';
 import type { TusClientOptions } from './options.js';
 import type { Platform } from './platform.js';
 import { openNodeSource } from './sources/open-source.node.js';
+import { FileUrlStorage } from './storage/file-url-storage.node.js';
 import { NodeTransport } from './transport/node-transport.node.js';
 
 /** Node's adapters. */
@@ -15,6 +17,8 @@ export const nodePlatform: Platform = {
   createTransport: (options) => new NodeTransport(options),
   openSource: openNodeSource,
   checksum: nodeChecksum,
+  fingerprintHash: nodeFingerprintHash,
+  defaultUrlStorage: () => new FileUrlStorage(),
 };
 
 /**
@@ -36,13 +40,28 @@ TusClient satisfies new (
 
 export type { TusClientApi } from './client.js';
 export * from './errors/index.js';
+export {
+  CallableFingerprint,
+  Fingerprint,
+  type FingerprintContext,
+  type Fingerprinter,
+  type FingerprintHashAlgorithm,
+  type FingerprintSource,
+  type IncrementalHash,
+  PartialMD5Fingerprint,
+} from './fingerprint/fingerprinter.js';
 export type { TusClientOptions } from './options.js';
+export { defaultUrlStoragePath } from './storage/default-path.node.js';
+export { FileUrlStorage, type FileUrlStorageOptions } from './storage/file-url-storage.node.js';
+export { InMemoryUrlStorage } from './storage/in-memory-url-storage.js';
+export type { StoredUpload, UrlStorage, UrlStorageEntry } from './storage/url-storage.js';
 export type {
   AfterResponseHook,
   BeforeRequestHook,
   ChecksumAlgorithm,
   CreateUploaderOptions,
   InputOptions,
+  PreviousUpload,
   RequestOptions,
   ResumeUploadOptions,
   ServerInfo,

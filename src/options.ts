@@ -4,12 +4,14 @@
  * `CLIENT_OPTION_KEYS`, one check in `validateClientOptions`).
  */
 
+import { Fingerprint, type Fingerprinter, isFingerprinter } from './fingerprint/fingerprinter.js';
 import { CHECKSUM_ALGORITHMS, isChecksumAlgorithm } from './protocol/checksum.js';
 import {
   METADATA_ENCODINGS,
   type MetadataEncoding,
   normalizeEncoding,
 } from './protocol/metadata.js';
+import { isUrlStorage, type UrlStorage } from './storage/url-storage.js';
 import type {
   AfterResponseHook,
   BeforeRequestHook,
@@ -50,6 +52,25 @@ export interface TusClientOptions {
   afterResponse?: AfterResponseHook | undefined;
   /** Consulted before every retry; `false` fails now. */
   onShouldRetry?: ShouldRetryHook | undefined;
+  /**
+   * Remember upload URLs under the input's fingerprint, so that `uploadFile` of the same
+   * input in a later session resumes the upload (see docs/resume.md).
+   * @default false
+   */
+  storeUrl?: boolean | undefined;
+  /**
+   * Where URLs are stored when `storeUrl` is on.
+   * @default a FileUrlStorage (Node) or WebStorageUrlStorage (browser)
+   * @example { storeUrl: true, urlStorage: new FileUrlStorage({ path: './uploads.json' }) }
+   */
+  urlStorage?: UrlStorage | undefined;
+  /**
+   * How an input is named in URL storage.
+   * @default new Fingerprint() (SHA-256 of the content plus the size)
+   */
+  fingerprinter?: Fingerprinter | undefined;
+  /** Remove the stored URL once its upload is complete. @default true */
+  removeFingerprintOnSuccess?: boolean | undefined;
 }
 
 /** Every key of `TusClientOptions`; the compiler keeps it complete. */
@@ -66,6 +87,10 @@ export const CLIENT_OPTION_KEYS: { readonly [K in keyof TusClientOptions]-?: tru
   beforeRequest: true,
   afterResponse: true,
   onShouldRetry: true,
+  storeUrl: true,
+  urlStorage: true,
+  fingerprinter: true,
+  removeFingerprintOnSuccess: true,
 };
 
 /** Options after defaults and validation. */
@@ -82,6 +107,11 @@ export interface ResolvedClientOptions {
   beforeRequest: BeforeRequestHook | undefined;
   afterResponse: AfterResponseHook | undefined;
   onShouldRetry: ShouldRetryHook | undefined;
+  storeUrl: boolean;
+  /** The given `urlStorage`; the client falls back to its platform's default. */
+  urlStorage: UrlStorage | undefined;
+  fingerprinter: Fingerprinter;
+  removeFingerprintOnSuccess: boolean;
 }
 
 export const DEFAULTS = {
@@ -93,6 +123,8 @@ export const DEFAULTS = {
   retryDelay: 1000,
   timeout: 30_000,
   stallTimeout: 60_000,
+  storeUrl: false,
+  removeFingerprintOnSuccess: true,
   /** Retries per chunk of an `Uploader` made with `createUploader` (as in the seed). */
   uploaderMaxRetries: 0,
 } as const;
@@ -119,6 +151,12 @@ export function validateClientOptions(options: unknown): ResolvedClientOptions {
     beforeRequest: checkFunction('beforeRequest', o.beforeRequest),
     afterResponse: checkFunction('afterResponse', o.afterResponse),
     onShouldRetry: checkFunction('onShouldRetry', o.onShouldRetry),
+    storeUrl: checkBoolean('storeUrl', o.storeUrl) ?? DEFAULTS.storeUrl,
+    urlStorage: checkUrlStorage(o.urlStorage),
+    fingerprinter: checkFingerprinter(o.fingerprinter) ?? new Fingerprint(),
+    removeFingerprintOnSuccess:
+      checkBoolean('removeFingerprintOnSuccess', o.removeFingerprintOnSuccess) ??
+      DEFAULTS.removeFingerprintOnSuccess,
   };
 }
 
@@ -189,6 +227,26 @@ export function checkFunction<T>(name: string, value: T | undefined): T | undefi
   if (value === undefined) return undefined;
   if (typeof value !== 'function') {
     throw new TypeError(`${name} must be a function, got ${show(value)}`);
+  }
+  return value;
+}
+
+function checkUrlStorage(value: unknown): UrlStorage | undefined {
+  if (value === undefined) return undefined;
+  if (!isUrlStorage(value)) {
+    throw new TypeError(
+      `urlStorage must have get, set, remove and list methods (a UrlStorage), got ${show(value)}`,
+    );
+  }
+  return value;
+}
+
+function checkFingerprinter(value: unknown): Fingerprinter | undefined {
+  if (value === undefined) return undefined;
+  if (!isFingerprinter(value)) {
+    throw new TypeError(
+      `fingerprinter must have a getFingerprint method (a Fingerprinter), got ${show(value)}`,
+    );
   }
   return value;
 }

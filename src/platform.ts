@@ -2,7 +2,9 @@
  * What a platform entry (`index.node.ts`, `index.browser.ts`) plugs into the shared core.
  */
 import type { ChecksumProvider } from './checksum/checksum-provider.js';
+import type { FingerprintHashAlgorithm, IncrementalHash } from './fingerprint/fingerprinter.js';
 import type { UploadSource } from './sources/upload-source.js';
+import type { UrlStorage } from './storage/url-storage.js';
 import type { HttpTransport, TransportOptions } from './transport/http-transport.js';
 import type { InputOptions } from './types.js';
 
@@ -12,4 +14,8 @@ export interface Platform {
   /** Opens the input; a missing file or unusable input is a `TusInputError`. */
   openSource(input: InputOptions): Promise<UploadSource>;
   readonly checksum: ChecksumProvider;
+  /** Incremental hashes for fingerprints; without it only `CallableFingerprint` works. */
+  readonly fingerprintHash?: (algorithm: FingerprintHashAlgorithm) => IncrementalHash | undefined;
+  /** The URL storage used when `storeUrl` is on and no `urlStorage` is given. */
+  readonly defaultUrlStorage?: () => UrlStorage;
 }

@@ -85,6 +85,12 @@ export interface UploadFileOptions extends InputOptions {
   metadata?: UploadMetadata | undefined;
   /** Called with a stats snapshot after every chunk. */
   onProgress?: ((stats: UploadStats) => void) | undefined;
+  /**
+   * Called with the upload URL as soon as it is known: right after the server created the
+   * upload (before the first PATCH; with `storeUrl` it is stored by then), or when a stored
+   * upload is resumed.
+   */
+  onUploadUrlAvailable?: ((uploadUrl: string) => void | Promise<void>) | undefined;
   /** Stop once the server holds this many bytes (clamped to the size). */
   stopAt?: number | undefined;
   /** Aborts the request in flight and any retry wait. */
@@ -148,6 +154,19 @@ export interface CreateUploaderOptions extends InputOptions {
   maxRetries?: number | undefined;
   onProgress?: ((stats: UploadStats) => void) | undefined;
   signal?: AbortSignal | undefined;
+}
+
+/** An upload found in URL storage by `findPreviousUploads`. */
+export interface PreviousUpload {
+  /** The fingerprint of the input, the key it is stored under. */
+  fingerprint: string;
+  uploadUrl: string;
+  /** Size of the input when the upload was created, `undefined` when unknown. */
+  size: number | undefined;
+  /** When the upload was created, ISO 8601 (`2025-01-31T12:00:00.000Z`). */
+  createdAt: string;
+  /** The metadata it was created with. */
+  metadata: Record<string, string>;
 }
 
 /** Options of requests that are not uploads. */

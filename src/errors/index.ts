@@ -12,6 +12,7 @@ export {
   TusNetworkError,
   TusProtocolError,
   TusStallError,
+  TusStorageError,
   TusTimeoutError,
   TusUploadFailed,
 } from './tus-error.js';

@@ -47,6 +47,8 @@ export interface UploaderSettings {
    * @default 'unknown'
    */
   deferLength?: 'unknown' | 'always' | undefined;
+  /** Called once the server created the upload, before the first PATCH (URL storage). */
+  onCreated?: ((uploadUrl: string) => Promise<void> | void) | undefined;
   chunkSize: number;
   maxRetries: number;
   stopAt?: number | undefined;
@@ -158,7 +160,9 @@ export class Uploader {
     this.#algorithm = await chooseChecksum(this.#ctx, this.#settings.signal);
     this.#stats.checksumAlgorithm = this.#algorithm;
     this.#pipeline = new ChunkPipeline(source, this.#ctx.checksum, this.#algorithm);
+    const creating = this.#url === undefined;
     await this.#withRetries(() => (this.#url === undefined ? this.#create() : this.#resync()));
+    if (creating) await this.#settings.onCreated?.(this.#url!);
     this.#stats.start(this.#offset);
     this.#sentEnd = this.#offset;
     this.#started = true;
