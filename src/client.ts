@@ -3,8 +3,10 @@
  * `index.browser.ts`) subclasses it with its `Platform`.
  */
 import {
+  checkChecksum,
   checkChunkSize,
   checkCount,
+  checkDuration,
   checkFunction,
   DEFAULTS,
   type ResolvedClientOptions,
@@ -103,6 +105,9 @@ export const CREATE_UPLOADER_KEYS: { readonly [K in keyof CreateUploaderOptions]
   metadata: true,
   chunkSize: true,
   maxRetries: true,
+  checksum: true,
+  retryDelay: true,
+  timeout: true,
   onProgress: true,
   signal: true,
 };
@@ -234,7 +239,26 @@ export class BaseTusClient implements TusClientApi {
       metadata: options.metadata,
       chunkSize: checkChunkSize('chunkSize', options.chunkSize),
       maxRetries: checkCount('maxRetries', options.maxRetries) ?? DEFAULTS.uploaderMaxRetries,
+      context: this.#contextWith({
+        checksum: options.checksum === undefined ? undefined : checkChecksum(options.checksum),
+        retryDelay: checkDuration('retryDelay', options.retryDelay, true, false),
+        timeout: checkDuration('timeout', options.timeout, false, true),
+      }),
     });
+  }
+
+  /** The uploader context with some of the client's options overridden for one uploader. */
+  #contextWith(
+    overrides: {
+      [K in 'checksum' | 'retryDelay' | 'timeout']?: ResolvedClientOptions[K] | undefined;
+    },
+  ): UploaderContext {
+    const defined = Object.fromEntries(
+      Object.entries(overrides).filter(([, value]) => value !== undefined),
+    );
+    if (Object.keys(defined).length === 0) return this.#context;
+    const options: ResolvedClientOptions = { ...this.#options, ...defined };
+    return { ...this.#context, options, requester: new Requester(this.#transport, options) };
   }
 
   async createPartialUpload(options: CreatePartialUploadOptions): Promise<string> {
@@ -362,11 +386,13 @@ export class BaseTusClient implements TusClientApi {
       /** An input opened already (URL storage fingerprinted it); the uploader reads it. */
       source?: UploadSource | undefined;
       onCreated?: UploaderSettings['onCreated'];
+      /** The client's context, or one with per-uploader overrides. */
+      context?: UploaderContext | undefined;
     },
   ): Uploader {
     const input = this.#checkedInput(options);
     const metadataHeader = this.#metadataHeader(extra.metadata);
-    return new Uploader(this.#context, {
+    return new Uploader(extra.context ?? this.#context, {
       openSource: () =>
         extra.source === undefined
           ? this.#platform.openSource(input)

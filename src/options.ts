@@ -251,7 +251,7 @@ function checkFingerprinter(value: unknown): Fingerprinter | undefined {
   return value;
 }
 
-function checkChecksum(value: unknown): boolean | ChecksumAlgorithm {
+export function checkChecksum(value: unknown): boolean | ChecksumAlgorithm {
   if (value === undefined) return DEFAULTS.checksum;
   if (typeof value === 'boolean') return value;
   if (typeof value !== 'string') {

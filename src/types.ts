@@ -152,6 +152,12 @@ export interface CreateUploaderOptions extends InputOptions {
   chunkSize?: number | undefined;
   /** Retries per chunk for this uploader. @default 0 (as in the seed) */
   maxRetries?: number | undefined;
+  /** Overrides the client's `checksum` for this uploader. */
+  checksum?: boolean | ChecksumAlgorithm | undefined;
+  /** Overrides the client's `retryDelay` (ms) for this uploader. */
+  retryDelay?: number | undefined;
+  /** Overrides the client's `timeout` (ms) for this uploader. */
+  timeout?: number | undefined;
   onProgress?: ((stats: UploadStats) => void) | undefined;
   signal?: AbortSignal | undefined;
 }

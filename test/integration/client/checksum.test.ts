@@ -90,6 +90,38 @@ describe('checksum against our server', () => {
     });
   }
 
+  it('createUploader overrides checksum, retryDelay and timeout for one uploader', async () => {
+    const proxy = await startTamperProxy(server.endpoint);
+    const client = new TusClient(proxy.endpoint, { checksum: false, chunkSize: 8 * KiB });
+    try {
+      assert.throws(() => client.createUploader({ input: bytes(1), timeout: 0 }), RangeError);
+      assert.throws(
+        () => client.createUploader({ input: bytes(1), checksum: 'crc' as never }),
+        RangeError,
+      );
+      const data = bytes(10 * KiB, 5);
+      const uploader = client.createUploader({
+        input: data,
+        checksum: 'sha256',
+        retryDelay: 0,
+        timeout: 10_000,
+      });
+      const url = await uploader.upload();
+      assert.equal(uploader.stats.checksumAlgorithm, 'sha256');
+      const patches = proxy.requests.filter((r) => r.method === 'PATCH');
+      assert.ok(
+        patches.every((p) => p.headers['upload-checksum'] === `sha256 ${digest('sha256', p.body)}`),
+      );
+      assert.equal(await sha256File(server.dataPath(url)), sha256(data));
+      const plain = client.createUploader({ input: bytes(100) });
+      await plain.upload();
+      assert.equal(plain.stats.checksumAlgorithm, undefined, 'the client keeps checksum: false');
+    } finally {
+      await client.close();
+      await proxy.close();
+    }
+  });
+
   it('checksum: true picks sha1 when offered', async () => {
     const client = new TusClient(server.endpoint, { chunkSize: 8 * KiB });
     try {
