@@ -11,6 +11,9 @@
  *   a chunk must go out within `stallTimeout` (60 s by default).
  * - It cannot turn certificate checks off, so `verifyTlsCert: false` is refused.
  * - Browsers set `Content-Length` themselves (the header is forbidden to scripts).
+ * - `Cache-Control: no-store` (which the core sends on HEAD) becomes fetch's
+ *   `cache: 'no-store'`: as a header it would need a CORS preflight that tus servers
+ *   (@tus/server among them) do not allow.
  */
 import {
   type TusErrorDetails,
@@ -112,7 +115,7 @@ export class FetchTransport implements HttpTransport {
       try {
         response = await this.#fetch(url, {
           method,
-          headers: req.headers,
+          headers: headersOf(req.headers),
           body: bodyOf(req),
           signal: controller.signal,
           cache: 'no-store',
@@ -143,6 +146,18 @@ export class FetchTransport implements HttpTransport {
 
   /** Nothing to release: the browser owns its connections. */
   async close(): Promise<void> {}
+}
+
+/** The request headers less `Cache-Control: no-store` (fetch's `cache` mode says it). */
+function headersOf(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() === 'cache-control' && value.trim().toLowerCase() === 'no-store') {
+      continue;
+    }
+    out[name] = value;
+  }
+  return out;
 }
 
 /** The body to hand to fetch: the chunk, or an empty one so POST/PATCH carry `Content-Length: 0`. */

@@ -1,0 +1,41 @@
+/**
+ * The built browser bundle (dist/index.browser.js, made by `npm run build`) is
+ * self-contained: no `node:` module, no `require`, no Node global; and its size is printed
+ * (README "Browser" quotes it).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { bundlePath, readBundle } from './helpers/browser-env.js';
+
+describe('dist/index.browser.js', () => {
+  const code = readBundle();
+
+  it('imports nothing: no node: module, no bare import, no require', () => {
+    assert.doesNotMatch(code, /\bnode:[a-z]/, 'a node: specifier reached the bundle');
+    assert.doesNotMatch(code, /^\s*import\s/m, 'the bundle imports another module');
+    assert.doesNotMatch(code, /\bimport\s*\(/, 'the bundle imports a module at run time');
+    assert.doesNotMatch(code, /\brequire\s*\(/, 'the bundle calls require()');
+  });
+
+  it('uses no Node global (process, Buffer, __dirname)', () => {
+    assert.doesNotMatch(code, /\bprocess\.(env|versions|platform|nextTick)\b/);
+    assert.doesNotMatch(code, /\bBuffer\.(from|alloc|concat|isBuffer)\b/);
+    assert.doesNotMatch(code, /\b__dirname\b|\b__filename\b/);
+  });
+
+  it('exports TusClient, the error classes and browserPlatform', () => {
+    const exported = /export\s*\{([^}]*)\}\s*;?\s*(\/\/#.*)?\s*$/.exec(code)?.[1] ?? '';
+    for (const name of ['TusClient', 'TusError', 'TusAbortError', 'browserPlatform']) {
+      assert.match(exported, new RegExp(`\\b${name}\\b`), `${name} is not exported`);
+    }
+  });
+
+  it('reports its size', () => {
+    const gzipped = gzipSync(code, { level: 9 }).byteLength;
+    console.log(
+      `${bundlePath}: ${(code.length / 1024).toFixed(1)} KiB, ${(gzipped / 1024).toFixed(1)} KiB gzipped (unminified)`,
+    );
+    assert.ok(gzipped > 1000);
+  });
+});

@@ -1,0 +1,70 @@
+/** Driving the harness page (fixtures/harness.js) from Node. */
+import type { Browser, Page } from 'playwright-core';
+
+/** An error as the harness describes it (`describeError`), or as Node's is described. */
+export interface DescribedError {
+  name: string;
+  message: string;
+  code?: string;
+  status?: number;
+  isTusError?: boolean;
+  offset?: number;
+  uploadUrl?: string;
+  algorithm?: string;
+  causeName?: string;
+  causeCode?: string;
+}
+
+export interface PageStats {
+  bytesUploaded: number;
+  totalBytes?: number;
+  startOffset: number;
+  chunksCompleted: number;
+  checksumAlgorithm?: string;
+  uploadUrl?: string;
+}
+
+/** What `harness.upload` returns. */
+export interface UploadResult {
+  /** SHA-256 (hex) of the bytes the page made. */
+  hash: string;
+  /** `bytesUploaded` of every onProgress call. */
+  progress: number[];
+  stats?: PageStats;
+  url?: string;
+  resumedFrom?: string;
+  error?: DescribedError;
+}
+
+/** A new page on `origin` with the harness loaded; page errors are printed. */
+export async function openHarness(browser: Browser, origin: string): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.error(`[page console] ${message.text()}`);
+  });
+  await page.goto(`${origin}/`);
+  await page.waitForFunction('window.harnessReady === true', undefined, { timeout: 15_000 });
+  return page;
+}
+
+/** `window.harness[fn](...args)` in the page, arguments and result as JSON. */
+export async function evaluate<T>(page: Page, fn: string, ...args: unknown[]): Promise<T> {
+  const list = args.map((a) => JSON.stringify(a)).join(', ');
+  return (await page.evaluate(`window.harness.${fn}(${list})`)) as T;
+}
+
+/** A Node error described like the page describes its own. */
+export function describeNodeError(error: unknown): DescribedError {
+  if (!(error instanceof Error)) return { name: typeof error, message: String(error) };
+  const e = error as Error & { code?: string; status?: number };
+  const cause = e.cause instanceof Error ? (e.cause as Error & { code?: unknown }) : undefined;
+  return {
+    name: e.name,
+    message: e.message,
+    ...(e.code === undefined ? {} : { code: e.code }),
+    ...(e.status === undefined ? {} : { status: e.status }),
+    ...(cause === undefined ? {} : { causeName: cause.name }),
+    ...(typeof cause?.code === 'string' ? { causeCode: cause.code } : {}),
+  };
+}
