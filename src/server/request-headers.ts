@@ -2,6 +2,7 @@
  * Reading the tus headers of a request, strictly: anything malformed is a 400 that says
  * which header and why. Pure: no I/O.
  */
+import { parseConcat, type UploadConcat } from '../protocol/concat.js';
 import { fromBase64 } from '../protocol/metadata.js';
 import { refuse } from './upload-record.js';
 
@@ -94,23 +95,18 @@ export function announcesChecksumTrailer(headers: Headers): boolean {
   return names.split(',').some((name) => name.trim().toLowerCase() === 'upload-checksum');
 }
 
-export type ConcatRequest = { type: 'partial' } | { type: 'final'; urls: string[]; raw: string };
+export type ConcatRequest = UploadConcat;
 
-/** Parses `Upload-Concat` of a creation: `partial` or `final;<url> <url> …`. */
+/** Parses `Upload-Concat` of a creation: `partial` or `final;<url> <url> …`; else 400. */
 export function parseConcatHeader(headers: Headers): ConcatRequest | undefined {
   const text = headerValue(headers, 'Upload-Concat');
   if (text === undefined) return undefined;
-  const trimmed = text.trim();
-  if (trimmed === 'partial') return { type: 'partial' };
-  if (trimmed.startsWith('final;')) {
-    const urls = trimmed
-      .slice('final;'.length)
-      .split(' ')
-      .filter((url) => url !== '');
-    if (urls.length > 0) return { type: 'final', urls, raw: trimmed };
+  try {
+    return parseConcat(text);
+  } catch {
+    refuse(
+      400,
+      `Upload-Concat must be "partial" or "final;<url> <url> ...", got ${JSON.stringify(text.slice(0, 80))}`,
+    );
   }
-  refuse(
-    400,
-    `Upload-Concat must be "partial" or "final;<url> <url> ...", got ${JSON.stringify(text.slice(0, 80))}`,
-  );
 }
