@@ -4,7 +4,7 @@
  */
 
 import type { ChecksumAlgorithm } from '../index.node.js';
-import { TusClient } from '../index.node.js';
+import { FileUrlStorage, TusClient } from '../index.node.js';
 import { parseHeader } from './flag-values.js';
 import { CliUsageError } from './units.js';
 
@@ -57,7 +57,11 @@ export function clientOptions(flags: ClientFlags): TusClientOptions {
   if (flags.insecure === true) options.verifyTlsCert = false;
   if (flags.chunkSize !== undefined) options.chunkSize = flags.chunkSize;
   if (flags.checksum !== undefined) options.checksum = flags.checksum;
-  if (flags.store === true) options.storeUrl = true;
+  if (flags.store === true) {
+    options.storeUrl = true;
+    if (flags.storeFile !== undefined)
+      options.urlStorage = new FileUrlStorage({ path: flags.storeFile });
+  }
   return options as TusClientOptions;
 }
 

@@ -122,5 +122,10 @@ export function addUploadFlags(command: Command): Command {
       ),
     )
     .addOption(new Option('--store', 'remember upload URLs to resume across runs (default)'))
-    .addOption(new Option('--no-store', 'do not remember upload URLs'));
+    .addOption(new Option('--no-store', 'do not remember upload URLs'))
+    .addOption(
+      new Option('--store-file <path>', 'where upload URLs are remembered')
+        .env('RESUMABLE_UPLOAD_STORE_FILE')
+        .default(undefined, 'the library default, see docs/resume.md'),
+    );
 }

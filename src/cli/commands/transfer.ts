@@ -80,14 +80,6 @@ function resultJson(result: TransferResult): Record<string, unknown> {
   };
 }
 
-type FindPrevious = (input: { filePath: string }) => Promise<Array<{ uploadUrl: string }>>;
-
-/** `client.findPreviousUploads`, bound, when this build of the library has it (see --store). */
-function findPrevious(client: TusClient): FindPrevious | undefined {
-  const method = (client as unknown as { findPreviousUploads?: FindPrevious }).findPreviousUploads;
-  return typeof method === 'function' ? method.bind(client) : undefined;
-}
-
 function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'ERR';
@@ -186,40 +178,22 @@ async function transferOne(
     if (first) {
       first = false;
       resumedFrom = stats.startOffset;
+      // With URL storage, uploadFile itself resumed an earlier upload of this file.
+      if (job.uploadUrl === undefined && settings.lookupStored && resumedFrom > 0) {
+        reporter.log(`${job.file}: resuming ${stats.uploadUrl} from byte ${resumedFrom}`);
+      }
     }
     last = stats;
     if (stats.uploadUrl !== undefined) url = stats.uploadUrl;
     progress.update(stats);
   };
   try {
-    let stored: string | undefined;
-    if (url === undefined && settings.lookupStored) {
-      const previous = (await findPrevious(client)?.({ filePath: job.file })) ?? [];
-      stored = previous[0]?.uploadUrl;
-    }
-    const resumeFrom = url ?? stored;
     let done: string | undefined;
-    if (resumeFrom !== undefined) {
-      if (stored !== undefined) reporter.log(`${job.file}: resuming ${stored}`);
-      try {
-        done = await client.resumeUpload({
-          uploadUrl: resumeFrom,
-          filePath: job.file,
-          onProgress,
-          signal,
-        });
-      } catch (error) {
-        // A stored upload the server no longer has: start a new one.
-        const status = isTusError(error) ? error.status : undefined;
-        if (stored === undefined || (status !== 404 && status !== 410 && status !== 403)) {
-          throw error;
-        }
-        reporter.log(`${job.file}: ${stored} is gone (${status}), starting a new upload`);
-        first = true;
-        url = undefined;
-      }
-    }
-    if (done === undefined) {
+    if (url !== undefined) {
+      done = await client.resumeUpload({ uploadUrl: url, filePath: job.file, onProgress, signal });
+    } else {
+      // With --store (storeUrl), uploadFile finds an earlier upload of this file by its
+      // fingerprint and resumes it, or starts afresh when the server no longer has it.
       const metadata: UploadMetadata = {
         filename: basename(job.file),
         filetype: fileTypeOf(job.file),
@@ -231,6 +205,9 @@ async function transferOne(
         filePath: job.file,
         metadata,
         onProgress,
+        onUploadUrlAvailable: (uploadUrl) => {
+          url = uploadUrl;
+        },
         signal,
         ...parallel,
       });

@@ -1,0 +1,74 @@
+/** `upload --store`: a re-run of the same `upload` after a kill resumes by fingerprint. */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startOurServer } from '../helpers/our-server.js';
+import { runCli, spawnCli } from './cli-runner.js';
+import { jsonLines, makeTempDir, sha256File, type TempDir } from './fixtures.js';
+import { type GateProxy, startGateProxy } from './gate-proxy.js';
+
+type OurServer = Awaited<ReturnType<typeof startOurServer>>;
+
+const CHUNK = 64 * 1024;
+
+describe('cli --store (URL storage across runs)', () => {
+  let server: OurServer;
+  let proxy: GateProxy;
+  let dir: TempDir;
+
+  before(async () => {
+    server = await startOurServer();
+    proxy = await startGateProxy(server.endpoint);
+    dir = await makeTempDir();
+  });
+  after(async () => {
+    await proxy.close();
+    await server.close();
+    await dir.remove();
+  });
+
+  it('a plain re-run of `upload` resumes the killed upload from the server offset', async () => {
+    const file = await dir.file('stored.bin', 12 * CHUNK + 9);
+    const store = join(dir.path, 'state', 'urls.json');
+    const endpoint = proxy.endpointFor(server.endpoint);
+    proxy.holdPatchesAfter(5);
+    const args = ['upload', file, '-e', endpoint, '--chunk-size', '64KiB', '--store-file', store];
+    const child = spawnCli([...args, '--progress-interval', '100ms']);
+    await proxy.held();
+    child.child.kill('SIGKILL');
+    assert.equal((await child.done).signal, 'SIGKILL');
+    proxy.open();
+    const stored = Object.values(JSON.parse(await readFile(store, 'utf8')).uploads) as Array<{
+      uploadUrl: string;
+    }>;
+    assert.equal(stored.length, 1, 'the URL was stored before the first PATCH');
+
+    const again = await runCli([...args, '--json']);
+    assert.equal(again.code, 0, again.stderr);
+    const [result] = jsonLines(again.stdout);
+    assert.equal(result?.ok, true);
+    assert.equal(result?.url, stored[0]?.uploadUrl, 'the same upload');
+    assert.equal(result?.resumedFrom, 5 * CHUNK);
+    assert.match(again.stderr, /resuming \S+ from byte 327680/);
+    assert.equal(await sha256File(server.dataPath(String(result?.url))), await sha256File(file));
+    assert.deepEqual(JSON.parse(await readFile(store, 'utf8')).uploads, {}, 'forgotten once done');
+  });
+
+  it('--no-store neither reads nor writes the store file', async () => {
+    const file = await dir.file('unstored.bin', 3 * CHUNK);
+    const store = join(dir.path, 'never', 'urls.json');
+    const run = await runCli([
+      'upload',
+      file,
+      '-e',
+      server.endpoint,
+      '--no-store',
+      '--store-file',
+      store,
+      '--quiet',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    await assert.rejects(readFile(store), { code: 'ENOENT' });
+  });
+});
