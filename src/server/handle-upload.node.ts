@@ -44,14 +44,16 @@ export async function handlePatch(
   const lock = context.locks.acquire(id);
   try {
     let upload = await loadUpload(context, id);
-    if (isComplete(upload)) refuse(403, 'this upload is complete; it takes no more bytes');
-    upload = await commitLength(context, req, upload);
+    // A wrong offset is a 409 even on a complete upload: the client resyncs with HEAD and
+    // sees it is done (a 403 would end an upload whose bytes are all there).
     if (offset !== upload.offset) {
       refuse(
         409,
         `Upload-Offset ${offset} does not match the ${upload.offset} bytes this server holds; ask HEAD and send from there`,
       );
     }
+    if (isComplete(upload)) refuse(403, 'this upload is complete; it takes no more bytes');
+    upload = await commitLength(context, req, upload);
     const received = await receiveBytes(context, req, upload, lock.signal);
     if (!received.ended) return undefined;
     upload = received.upload;
