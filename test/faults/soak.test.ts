@@ -21,6 +21,7 @@ const UPLOADS = Number(process.env.SOAK_UPLOADS ?? 200);
 const CONCURRENCY = 3;
 const RATE = 0.2;
 const STALL_TIMEOUT = 300;
+const UPLOAD_DEADLINE = 60_000;
 
 interface Totals {
   uploads: number;
@@ -79,14 +80,27 @@ describe(`soak (seed ${SEED})`, () => {
       const label = `upload #${index} (seed ${seed}, ${size} B, chunks of ${chunkSize} B)`;
       try {
         const guard = progressGuard(proxy);
+        const controller = new AbortController();
         const uploader = client.createUploader({
           input: data,
+          signal: controller.signal,
           maxRetries: 20,
           onProgress: guard.onProgress,
         });
-        const url = await uploader.upload().catch((error: unknown) => {
-          throw new Error(`${label} failed: ${String(error)}`, { cause: error });
-        });
+        // Nothing hangs: an upload that outlives its deadline fails with what happened to it.
+        const deadline = setTimeout(() => controller.abort(new Error('deadline')), UPLOAD_DEADLINE);
+        const url = await uploader
+          .upload()
+          .catch((error: unknown) => {
+            const log = proxy.requests.map((r) => {
+              const fault = proxy.faults.find((f) => f.index === r.index);
+              return `${r.method}${fault === undefined ? '' : `[${fault.kind}]`}`;
+            });
+            throw new Error(`${label} failed: ${String(error)}\n  requests: ${log.join(' ')}`, {
+              cause: error,
+            });
+          })
+          .finally(() => clearTimeout(deadline));
         const stored = await readFile(server.dataPath(url));
         assert.equal(stored.byteLength, size, `${label}: stored size`);
         assert.equal(sha256(stored), sha256(data), `${label}: stored bytes`);
@@ -109,11 +123,19 @@ describe(`soak (seed ${SEED})`, () => {
       }
     };
 
+    // After a failure no new upload starts; those in flight finish (or meet their deadline)
+    // and every failure is reported.
     let next = 0;
+    const failures: unknown[] = [];
     const worker = async () => {
-      while (next < UPLOADS) await one(next++);
+      while (next < UPLOADS && failures.length === 0) {
+        await one(next++).catch((error: unknown) => failures.push(error));
+      }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1)
+      throw new AggregateError(failures, `${failures.length} uploads failed`);
 
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const kinds = [...totals.kinds].map(([kind, n]) => `${kind} ${n}`).join(', ');
