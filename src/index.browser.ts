@@ -1,12 +1,16 @@
 /**
- * The browser entry of resumable-upload: the shared core with `fetch`, `Blob` slices and
- * Web Crypto plugged in. No `node:` module is reachable from here (a test checks the bundle).
+ * The browser entry of resumable-upload: the shared core with `fetch`, `Blob` slices,
+ * Web Crypto checksums, `localStorage` for upload URLs and a `File`-suited fingerprint
+ * plugged in. No `node:` module is reachable from here (test/browser/bundle.test.ts).
  */
 import { webCryptoChecksum } from './checksum/web-crypto-checksum.js';
 import { BaseTusClient, type TusClientApi } from './client.js';
+import { browserFingerprintHash } from './fingerprint/browser-hash.browser.js';
+import { FileFingerprint } from './fingerprint/file-fingerprint.browser.js';
 import type { TusClientOptions } from './options.js';
 import type { Platform } from './platform.js';
 import { openBrowserSource } from './sources/open-source.browser.js';
+import { WebStorageUrlStorage } from './storage/web-storage-url-storage.browser.js';
 import { FetchTransport } from './transport/fetch-transport.js';
 
 /** The browser's adapters. */
@@ -15,17 +19,20 @@ export const browserPlatform: Platform = {
   createTransport: (options) => new FetchTransport(options),
   openSource: openBrowserSource,
   checksum: webCryptoChecksum,
+  fingerprintHash: browserFingerprintHash,
+  defaultUrlStorage: () => new WebStorageUrlStorage(),
 };
 
 /**
- * A tus client for browsers.
+ * A tus client for browsers. Its `fingerprinter` defaults to a `FileFingerprint` (a
+ * `File`'s name, type, size, lastModified and first 64 KiB).
  * @example
- * const client = new TusClient('https://tus.example.com/files', { chunkSize: 8 * 1024 * 1024 });
+ * const client = new TusClient('https://tus.example.com/files', { storeUrl: true });
  * const url = await client.uploadFile({ input: file, metadata: { filename: file.name } });
  */
 export class TusClient extends BaseTusClient {
   constructor(url: string, options: TusClientOptions = {}) {
-    super(url, options, browserPlatform);
+    super(url, withBrowserDefaults(options), browserPlatform);
   }
 }
 
@@ -34,15 +41,40 @@ TusClient satisfies new (
   options?: TusClientOptions,
 ) => TusClientApi;
 
+/** `options` with the browser's default fingerprinter; anything odd is left to validation. */
+function withBrowserDefaults(options: TusClientOptions): TusClientOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return options;
+  if (options.fingerprinter !== undefined) return options;
+  return { ...options, fingerprinter: new FileFingerprint() };
+}
+
 export type { TusClientApi } from './client.js';
 export * from './errors/index.js';
+export { FileFingerprint } from './fingerprint/file-fingerprint.browser.js';
+export {
+  CallableFingerprint,
+  Fingerprint,
+  type FingerprintContext,
+  type Fingerprinter,
+  type FingerprintHashAlgorithm,
+  type FingerprintSource,
+  type IncrementalHash,
+  PartialMD5Fingerprint,
+} from './fingerprint/fingerprinter.js';
 export type { TusClientOptions } from './options.js';
+export { InMemoryUrlStorage } from './storage/in-memory-url-storage.js';
+export type { StoredUpload, UrlStorage, UrlStorageEntry } from './storage/url-storage.js';
+export {
+  WebStorageUrlStorage,
+  type WebStorageUrlStorageOptions,
+} from './storage/web-storage-url-storage.browser.js';
 export type {
   AfterResponseHook,
   BeforeRequestHook,
   ChecksumAlgorithm,
   CreateUploaderOptions,
   InputOptions,
+  PreviousUpload,
   RequestOptions,
   ResumeUploadOptions,
   ServerInfo,

@@ -1,5 +1,11 @@
 /** Driving the harness page (fixtures/harness.js) from Node. */
 import type { Browser, Page } from 'playwright-core';
+import {
+  harnessFiles,
+  launchChromium,
+  type StaticServer,
+  startStaticServer,
+} from './browser-env.js';
 
 /** An error as the harness describes it (`describeError`), or as Node's is described. */
 export interface DescribedError {
@@ -46,6 +52,37 @@ export async function openHarness(browser: Browser, origin: string): Promise<Pag
   await page.goto(`${origin}/`);
   await page.waitForFunction('window.harnessReady === true', undefined, { timeout: 15_000 });
   return page;
+}
+
+export interface BrowserSuite {
+  browser: Browser;
+  page: Page;
+  site: StaticServer;
+  close(): Promise<void>;
+}
+
+/** Chromium with the harness page open on a static server of its own origin. */
+export async function startBrowserSuite(): Promise<BrowserSuite> {
+  const site = await startStaticServer(harnessFiles());
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const page = await openHarness(browser, site.origin);
+    const started = browser;
+    return {
+      browser: started,
+      page,
+      site,
+      async close() {
+        await started.close();
+        await site.close();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await site.close();
+    throw error;
+  }
 }
 
 /** `window.harness[fn](...args)` in the page, arguments and result as JSON. */
