@@ -38,6 +38,7 @@ import type {
 } from './types.js';
 import { createFinal } from './upload/parallel-final.js';
 import { checkParallelOptions, type ParallelPlan } from './upload/parallel-options.js';
+import { partialUrlStore } from './upload/parallel-store.js';
 import { uploadParallel } from './upload/parallel-upload.js';
 import { Requester } from './upload/requester.js';
 import { requireExtension } from './upload/server-extensions.js';
@@ -413,8 +414,22 @@ export class BaseTusClient implements TusClientApi {
   /** `uploadFile` with `parallelUploads`: partials at once, then the final upload. */
   #uploadParallel(options: UploadFileOptions, plan: ParallelPlan): Promise<string> {
     const input = this.#checkedInput(options);
+    const onUploadUrlAvailable = checkFunction(
+      'onUploadUrlAvailable',
+      options.onUploadUrlAvailable,
+    );
+    const store =
+      this.#urlStore === undefined
+        ? undefined
+        : partialUrlStore(this.#urlStore, {
+            input,
+            metadata: options.metadata ?? {},
+            getUploadInfo: (url) => this.getUploadInfo(url, { signal: options.signal }),
+          });
     return uploadParallel(this.#context, {
       openSource: () => this.#platform.openSource(input),
+      store,
+      onUploadUrlAvailable,
       parts: plan.parts,
       boundaries: plan.boundaries,
       metadataHeader: this.#metadataHeader(options.metadata),

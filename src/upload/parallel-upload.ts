@@ -12,6 +12,7 @@ import { createFinal } from './parallel-final.js';
 import { ParallelProgress } from './parallel-progress.js';
 import { type RunFailure, runAllOrStop } from './parallel-run.js';
 import { sliceSource } from './parallel-source.js';
+import type { PartialUrlStore } from './parallel-store.js';
 import { abortError } from './response-errors.js';
 import { chooseChecksum, requireExtension } from './server-extensions.js';
 import { Uploader, type UploaderContext } from './uploader.js';
@@ -30,6 +31,10 @@ export interface ParallelSettings {
   maxRetries: number;
   onProgress?: ((stats: UploadStats) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** With `storeUrl`: where the partials' URLs are kept, to resume them. */
+  store?: PartialUrlStore | undefined;
+  /** Called with the final upload's URL once it exists. */
+  onUploadUrlAvailable?: ((uploadUrl: string) => void | Promise<void>) | undefined;
 }
 
 /** Uploads the input as parallel partials, then the final upload; resolves with its URL. */
@@ -54,6 +59,8 @@ export async function uploadParallel(
     await requireExtension(ctx, 'concatenation', 'for parallelUploads', signal);
     // Checked once here, so that a bad `checksum` is its own typed error, not a partial's.
     await chooseChecksum(ctx, signal);
+    const { store } = settings;
+    const stored = store === undefined ? [] : await store.load(source, ranges);
     const progress = new ParallelProgress(ranges.length, size);
     const uploaders: Uploader[] = [];
     const report = (index: number, stats: UploadStats) => {
@@ -63,6 +70,8 @@ export async function uploadParallel(
     const tasks = ranges.map((range, index) => async (partSignal: AbortSignal) => {
       const uploader = new Uploader(ctx, {
         openSource: async () => sliceSource(source, range),
+        uploadUrl: stored[index],
+        onCreated: store === undefined ? undefined : (url) => store.save(index, url),
         metadataHeader: settings.partialMetadataHeader,
         createHeaders: { 'Upload-Concat': 'partial' },
         chunkSize: settings.chunkSize,
@@ -85,6 +94,8 @@ export async function uploadParallel(
       return partialFailed(failure, ranges, uploaders[failure.index]?.url, done);
     });
     const url = await createFinal(ctx, urls, settings.metadataHeader, signal);
+    await store?.finish(url);
+    await settings.onUploadUrlAvailable?.(url);
     progress.uploadUrl = url;
     settings.onProgress?.(progress.snapshot());
     return url;
