@@ -3,11 +3,18 @@
  * sources, else `src/cli/main.ts` through tsx.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 const DIST = join(ROOT, 'dist', 'cli', 'main.js');
+/** URL storage of CLI children: never the user's own file (one per test process). */
+export const TEST_STORE = join(tmpdir(), `resumable-upload-cli-test-${process.pid}.json`);
+process.once('exit', () => {
+  rmSync(TEST_STORE, { force: true });
+  rmSync(`${TEST_STORE}.lock`, { force: true, recursive: true });
+});
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -52,7 +59,7 @@ export interface CliChild {
 export function spawnCli(args: readonly string[], options: SpawnOptions = {}): CliChild {
   const child = spawn(process.execPath, [...cliNodeArgs(), ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    env: { ...process.env, NO_COLOR: '1', RESUMABLE_UPLOAD_STORE_FILE: TEST_STORE, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
