@@ -37,20 +37,24 @@ export function retryDelayFor(
   retryAfterMs: number | undefined,
   random: () => number = Math.random,
 ): number {
-  const base = Math.min(MAX_RETRY_DELAY, retryDelay * 2 ** Math.max(0, attempt - 1));
+  // The exponent is capped so that `0 · 2^n` never becomes `0 · Infinity` (NaN).
+  const base = Math.min(MAX_RETRY_DELAY, retryDelay * 2 ** Math.min(60, Math.max(0, attempt - 1)));
   const jittered = base / 2 + (random() * base) / 2;
   if (retryAfterMs === undefined) return jittered;
   return Math.min(MAX_RETRY_DELAY, Math.max(jittered, retryAfterMs));
 }
 
-/** `Retry-After` (seconds or an HTTP date) in ms from `now`, `undefined` when absent/bad. */
+/**
+ * `Retry-After` (seconds or an HTTP date) in ms from `now`, `undefined` when absent/bad;
+ * never more than `MAX_RETRY_DELAY` (a server cannot park the client for ever).
+ */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
-  if (/^[0-9]+$/.test(text)) return Number(text) * 1000;
+  if (/^[0-9]+$/.test(text)) return Math.min(MAX_RETRY_DELAY, Number(text) * 1000);
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  return Math.min(MAX_RETRY_DELAY, Math.max(0, date - now));
 }
 
 /** The `Retry-After` of the response behind `error`, in ms. */
