@@ -1,32 +1,20 @@
 /**
- * One fault at a time through the fault proxy in front of @tus/server: each upload recovers,
- * the stored bytes equal the input, progress never goes back or past what the server said.
+ * One fault at a time through the fault proxy, in front of @tus/server and of our server
+ * (with sha1 checksums): each upload recovers, the stored bytes equal the input, progress
+ * never goes back or past what the server said.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TusClient } from '../../src/index.node.js';
-import {
-  type Answer,
-  type Fault,
-  type RequestHead,
-  startFaultProxy,
-} from '../helpers/fault-proxy.js';
+import { type Fault, startFaultProxy } from '../helpers/fault-proxy.js';
+import { startOurServer } from '../helpers/our-server.js';
 import { type StartedTusServer, startTusNodeServer } from '../helpers/tus-node-server.js';
 import { bytes, KiB, sha256, sha256File } from '../integration/client/fixtures.js';
 import { progressGuard } from './harness.js';
+import { lowerOffset } from './schedule.js';
 
 const CHUNK = 256 * KiB;
 const SIZE = 4 * CHUNK + 7;
-
-/** A lie about the offset that stays between where the chunk began and what the server holds. */
-function lowerOffset(answer: Answer, req: RequestHead): Answer {
-  const real = Number(answer.headers['upload-offset']);
-  const start = Number(req.headers['upload-offset']);
-  return {
-    ...answer,
-    headers: { ...answer.headers, 'upload-offset': String((start + real) >> 1) },
-  };
-}
 
 interface Case {
   label: string;
@@ -160,54 +148,69 @@ const cases: Case[] = [
   },
 ];
 
-describe('one fault, then recovery (@tus/server behind the fault proxy)', () => {
-  let server: StartedTusServer;
-  before(async () => {
-    server = await startTusNodeServer();
-  });
-  after(() => server.close());
+const servers = [
+  // checksum: true asks OPTIONS; @tus/server offers no checksum, so none is used.
+  { name: '@tus/server', start: () => startTusNodeServer(), checksum: true, algorithm: undefined },
+  {
+    name: 'our server, sha1',
+    start: () => startOurServer({ fsync: false }),
+    checksum: 'sha1',
+    algorithm: 'sha1',
+  },
+] as const;
 
-  for (const c of cases) {
-    it(c.label, { timeout: 20_000 }, async () => {
-      // A HEAD only follows a failure: fail PATCH 2 first so there is one to fault.
-      const needsFailure = c.on.method === 'HEAD';
-      const proxy = await startFaultProxy(server.endpoint, {
-        decide: (req) => {
-          if (needsFailure && req.method === 'PATCH' && req.nth === 2)
-            return { kind: 'status', status: 500 };
-          return req.method === c.on.method && req.nth === c.on.nth ? c.fault : undefined;
-        },
-      });
-      const client = new TusClient(proxy.endpoint, {
-        chunkSize: CHUNK,
-        retryDelay: 1,
-        maxRetries: 3,
-        timeout: 10_000,
-        stallTimeout: 300,
-      });
-      try {
-        const data = bytes(SIZE, c.label.length);
-        const guard = progressGuard(proxy);
-        const uploader = client.createUploader({
-          input: data,
-          maxRetries: 3,
-          onProgress: guard.onProgress,
-        });
-        const url = await uploader.upload();
-        assert.ok(
-          proxy.faults.some((f) => f.kind === c.fault.kind && f.method === c.on.method),
-          'the fault was injected',
-        );
-        assert.equal(await sha256File(server.dataPath(url)), sha256(data), 'stored bytes');
-        assert.equal(guard.reports.at(-1), SIZE);
-        const stats = uploader.stats;
-        if (c.retried) assert.ok(stats.retries >= 1, `retries: ${stats.retries}`);
-        else if (!needsFailure) assert.equal(stats.retries, 0);
-        await uploader.close();
-      } finally {
-        await client.close();
-        await proxy.close();
-      }
+for (const target of servers) {
+  describe(`one fault, then recovery (${target.name} behind the fault proxy)`, () => {
+    let server: StartedTusServer;
+    before(async () => {
+      server = await target.start();
     });
-  }
-});
+    after(() => server.close());
+
+    for (const c of cases) {
+      it(c.label, { timeout: 20_000 }, async () => {
+        // A HEAD only follows a failure: fail PATCH 2 first so there is one to fault.
+        const needsFailure = c.on.method === 'HEAD';
+        const proxy = await startFaultProxy(server.endpoint, {
+          decide: (req) => {
+            if (needsFailure && req.method === 'PATCH' && req.nth === 2)
+              return { kind: 'status', status: 500 };
+            return req.method === c.on.method && req.nth === c.on.nth ? c.fault : undefined;
+          },
+        });
+        const client = new TusClient(proxy.endpoint, {
+          chunkSize: CHUNK,
+          checksum: target.checksum,
+          retryDelay: 1,
+          maxRetries: 3,
+          timeout: 10_000,
+          stallTimeout: 300,
+        });
+        try {
+          const data = bytes(SIZE, c.label.length);
+          const guard = progressGuard(proxy);
+          const uploader = client.createUploader({
+            input: data,
+            maxRetries: 3,
+            onProgress: guard.onProgress,
+          });
+          const url = await uploader.upload();
+          assert.ok(
+            proxy.faults.some((f) => f.kind === c.fault.kind && f.method === c.on.method),
+            'the fault was injected',
+          );
+          assert.equal(await sha256File(server.dataPath(url)), sha256(data), 'stored bytes');
+          assert.equal(guard.reports.at(-1), SIZE);
+          const stats = uploader.stats;
+          assert.equal(stats.checksumAlgorithm, target.algorithm);
+          if (c.retried) assert.ok(stats.retries >= 1, `retries: ${stats.retries}`);
+          else if (!needsFailure) assert.equal(stats.retries, 0);
+          await uploader.close();
+        } finally {
+          await client.close();
+          await proxy.close();
+        }
+      });
+    }
+  });
+}
