@@ -71,6 +71,12 @@ export interface TusClientOptions {
   fingerprinter?: Fingerprinter | undefined;
   /** Remove the stored URL once its upload is complete. @default true */
   removeFingerprintOnSuccess?: boolean | undefined;
+  /**
+   * Send the first chunk in the body of the creation POST when the server offers
+   * `creation-with-upload` (one round trip less; ignored when it does not).
+   * @default false
+   */
+  uploadDataDuringCreation?: boolean | undefined;
 }
 
 /** Every key of `TusClientOptions`; the compiler keeps it complete. */
@@ -91,6 +97,7 @@ export const CLIENT_OPTION_KEYS: { readonly [K in keyof TusClientOptions]-?: tru
   urlStorage: true,
   fingerprinter: true,
   removeFingerprintOnSuccess: true,
+  uploadDataDuringCreation: true,
 };
 
 /** Options after defaults and validation. */
@@ -112,6 +119,7 @@ export interface ResolvedClientOptions {
   urlStorage: UrlStorage | undefined;
   fingerprinter: Fingerprinter;
   removeFingerprintOnSuccess: boolean;
+  uploadDataDuringCreation: boolean;
 }
 
 export const DEFAULTS = {
@@ -125,6 +133,7 @@ export const DEFAULTS = {
   stallTimeout: 60_000,
   storeUrl: false,
   removeFingerprintOnSuccess: true,
+  uploadDataDuringCreation: false,
   /** Retries per chunk of an `Uploader` made with `createUploader` (as in the seed). */
   uploaderMaxRetries: 0,
 } as const;
@@ -157,6 +166,9 @@ export function validateClientOptions(options: unknown): ResolvedClientOptions {
     removeFingerprintOnSuccess:
       checkBoolean('removeFingerprintOnSuccess', o.removeFingerprintOnSuccess) ??
       DEFAULTS.removeFingerprintOnSuccess,
+    uploadDataDuringCreation:
+      checkBoolean('uploadDataDuringCreation', o.uploadDataDuringCreation) ??
+      DEFAULTS.uploadDataDuringCreation,
   };
 }
 

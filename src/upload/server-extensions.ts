@@ -41,6 +41,20 @@ export async function requireExtension(
   );
 }
 
+/** Whether the server offers `extension`; a server that does not answer OPTIONS offers none. */
+export async function offersExtension(
+  ctx: ServerFacts,
+  extension: string,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  try {
+    return (await ctx.serverInfo(signal)).extensions.includes(extension);
+  } catch (error) {
+    if (signal?.aborted || !(error instanceof TusError)) throw error;
+    return false;
+  }
+}
+
 /** The checksum algorithm to send with every PATCH, or `undefined` for none. */
 export async function chooseChecksum(
   ctx: ServerFacts,

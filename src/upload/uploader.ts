@@ -13,14 +13,15 @@ import type { ResolvedClientOptions } from '../options.js';
 import { buildChecksumHeader } from '../protocol/checksum.js';
 import { OFFSET_OCTET_STREAM } from '../protocol/constants.js';
 import { parseIntegerHeader } from '../protocol/integers.js';
-import { displayUrl, resolveLocation } from '../protocol/location.js';
+import { displayUrl } from '../protocol/location.js';
 import type { UploadSource } from '../sources/upload-source.js';
 import type { ChecksumAlgorithm, ServerInfo, UploadStats } from '../types.js';
 import { ChunkPipeline } from './chunk-pipeline.js';
+import { createUpload } from './create-upload.js';
 import type { Requester } from './requester.js';
 import { abortError, errorFromResponse, uploadFailed } from './response-errors.js';
 import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
-import { chooseChecksum, requireExtension } from './server-extensions.js';
+import { chooseChecksum, offersExtension, requireExtension } from './server-extensions.js';
 import { StatsTracker } from './stats.js';
 
 /** What an uploader borrows from its client. */
@@ -68,6 +69,10 @@ export class Uploader {
   #target = 0;
   /** The server's length is deferred: the PATCH with the last bytes must carry it. */
   #declare = false;
+  /** creation-with-upload: the POST carries the first chunk. */
+  #withBody = false;
+  /** The POST carried bytes: `uploadChunk` reports them as the first chunk. */
+  #reportCreation = false;
   #offset = 0;
   #algorithm: ChecksumAlgorithm | undefined;
   /** Attempts made for the current position since it last moved. */
@@ -118,6 +123,12 @@ export class Uploader {
   async uploadChunk(): Promise<boolean> {
     try {
       await this.#prepare();
+      if (this.#reportCreation) {
+        this.#reportCreation = false;
+        this.#stats.chunksCompleted++;
+        this.#settings.onProgress?.(this.#stats.snapshot());
+        return this.#remaining();
+      }
       if (!this.#remaining()) return false;
       await this.#chunkWithRetries();
       this.#stats.chunksCompleted++;
@@ -161,9 +172,20 @@ export class Uploader {
     this.#stats.checksumAlgorithm = this.#algorithm;
     this.#pipeline = new ChunkPipeline(source, this.#ctx.checksum, this.#algorithm);
     const creating = this.#url === undefined;
+    this.#withBody =
+      creating &&
+      this.#ctx.options.uploadDataDuringCreation &&
+      (await offersExtension(this.#ctx, 'creation-with-upload', this.#settings.signal));
+    // With a body, the POST is the first chunk: the clock starts before it.
+    if (this.#withBody) this.#stats.start(0);
     await this.#withRetries(() => (this.#url === undefined ? this.#create() : this.#resync()));
     if (creating) await this.#settings.onCreated?.(this.#url!);
-    this.#stats.start(this.#offset);
+    if (!this.#withBody) this.#stats.start(this.#offset);
+    else if (this.#offset > 0) {
+      this.#stats.record(this.#offset);
+      this.#progressed();
+      this.#reportCreation = true;
+    }
     this.#sentEnd = this.#offset;
     this.#started = true;
   }
@@ -187,28 +209,23 @@ export class Uploader {
     return this.#offset < this.#target || (this.#declare && this.#offset === this.#size);
   }
 
-  /** POST: creates the upload and learns its URL. */
+  /** POST: creates the upload and learns its URL (and, with a body, its first offset). */
   async #create(): Promise<void> {
-    const { endpoint, requester } = this.#ctx;
+    const first = this.#withBody && this.#target > 0 ? await this.#takeChunk(0) : undefined;
+    const body = first !== undefined && first.data.byteLength > 0 ? first : undefined;
+    // After the first read a short stream's size is known: it need not be deferred.
     const deferred = this.#defers();
-    const headers: Record<string, string> = deferred
-      ? { 'Upload-Defer-Length': '1' }
-      : { 'Upload-Length': String(this.#size) };
-    if (this.#settings.metadataHeader !== undefined) {
-      headers['Upload-Metadata'] = this.#settings.metadataHeader;
-    }
-    if (this.#settings.createHeaders !== undefined) {
-      Object.assign(headers, this.#settings.createHeaders);
-    }
-    const response = await requester.send('POST', endpoint, {
-      headers,
+    const created = await createUpload(this.#ctx.requester, this.#ctx.endpoint, {
+      length: deferred ? undefined : this.#size,
+      metadataHeader: this.#settings.metadataHeader,
+      extraHeaders: this.#settings.createHeaders,
+      body,
+      algorithm: this.#algorithm,
       signal: this.#settings.signal,
     });
-    if (response.status !== 201) throw errorFromResponse('POST', endpoint, response);
-    const details = { method: 'POST', url: displayUrl(endpoint), status: response.status };
-    this.#url = resolveLocation(response.headers.location, endpoint, details);
-    this.#stats.uploadUrl = this.#url;
-    this.#offset = 0;
+    this.#url = created.url;
+    this.#stats.uploadUrl = created.url;
+    this.#offset = created.offset;
     this.#declare = deferred;
   }
 

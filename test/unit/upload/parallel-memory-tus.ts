@@ -19,6 +19,20 @@ export interface ConcatTusConfig {
   extensions?: string[];
   checksums?: string[];
   faults?: (request: HttpRequest, index: number) => FakeAnswer | undefined;
+  /** creation-with-upload: keep only this many bytes of a POST body. */
+  takeAtCreation?: number;
+  /** creation-with-upload: answer the POST without Upload-Offset. */
+  omitCreationOffset?: boolean;
+}
+
+function checksumOk(header: string | undefined, body: Uint8Array): boolean {
+  if (header === undefined) return true;
+  const [algorithm, digest] = header.split(' ');
+  return (
+    createHash(algorithm ?? '')
+      .update(body)
+      .digest('base64') === digest
+  );
 }
 
 export function concatTus(config: ConcatTusConfig = {}): {
@@ -82,14 +96,24 @@ export function concatTus(config: ConcatTusConfig = {}): {
         }
         const deferred = h['Upload-Defer-Length'] === '1';
         if (deferred === (h['Upload-Length'] !== undefined)) return { status: 400 };
-        uploads.set(id, {
+        const created: MemoryUpload = {
           length: deferred ? undefined : Number(h['Upload-Length']),
           chunks: [],
           offset: 0,
           concat: concat === 'partial' ? 'partial' : undefined,
           metadata: h['Upload-Metadata'],
-        });
-        return { status: 201, headers: { ...base, Location: id } };
+        };
+        uploads.set(id, created);
+        // creation-with-upload: keep the body (at most `takeAtCreation` bytes of it).
+        const body = request.body ?? new Uint8Array(0);
+        if (body.byteLength === 0) return { status: 201, headers: { ...base, Location: id } };
+        if (h['Content-Type'] !== 'application/offset+octet-stream') return { status: 415 };
+        if (!checksumOk(h['Upload-Checksum'], body)) return { status: 460 };
+        const kept = body.subarray(0, config.takeAtCreation ?? body.byteLength);
+        created.chunks.push(Uint8Array.from(kept));
+        created.offset = kept.byteLength;
+        const offset = config.omitCreationOffset ? {} : { 'Upload-Offset': String(created.offset) };
+        return { status: 201, headers: { ...base, Location: id, ...offset } };
       }
       case 'HEAD':
         if (upload === undefined) return { status: 404 };
@@ -115,14 +139,7 @@ export function concatTus(config: ConcatTusConfig = {}): {
         if (upload.length !== undefined && upload.offset + body.byteLength > upload.length) {
           return { status: 400, body: 'past the length' };
         }
-        const checksum = h['Upload-Checksum'];
-        if (checksum !== undefined) {
-          const [algorithm, digest] = checksum.split(' ');
-          const actual = createHash(algorithm ?? '')
-            .update(body)
-            .digest('base64');
-          if (actual !== digest) return { status: 460 };
-        }
+        if (!checksumOk(h['Upload-Checksum'], body)) return { status: 460 };
         upload.chunks.push(Uint8Array.from(body));
         upload.offset += body.byteLength;
         return { status: 204, headers: { ...base, 'Upload-Offset': String(upload.offset) } };
