@@ -264,17 +264,17 @@ describe('malformed answers are typed errors within the timeout', () => {
   it('a creation answer that trickles on forever: a timeout per attempt, then TusUploadFailed', {
     timeout: 20_000,
   }, async () => {
-    const timeout = 400;
+    const timeout = 1500;
     const maxRetries = 1;
     const proxy = await startFaultProxy(server.endpoint, {
       decide: (req) =>
-        req.method === 'POST' ? { kind: 'endless-body', pieceBytes: 8, everyMs: 20 } : undefined,
+        req.method === 'POST' ? { kind: 'endless-body', pieceBytes: 8, everyMs: 10 } : undefined,
     });
     const client = new TusClient(proxy.endpoint, {
       maxRetries,
       retryDelay: 1,
       timeout,
-      stallTimeout: 200,
+      stallTimeout: 700,
     });
     try {
       const { error, ms } = await timed(() => client.uploadFile({ input: bytes(1000) }));
