@@ -17,6 +17,7 @@ describe('TusClient options', () => {
     assert.equal(o.retryDelay, 1000);
     assert.equal(o.timeout, 30_000);
     assert.deepEqual(o.headers, {});
+    assert.equal(o.uploadDataDuringCreation, false);
   });
 
   it('floors any chunkSize ≥ 1 and keeps Infinity', () => {
@@ -54,6 +55,12 @@ describe('TusClient options', () => {
     ['header value with CRLF', { headers: { 'X-A': 'b\r\nEvil: 1' } }, TypeError, /CR, LF/],
     ['beforeRequest string', { beforeRequest: 'x' }, TypeError, /beforeRequest/],
     ['onShouldRetry number', { onShouldRetry: 3 }, TypeError, /onShouldRetry/],
+    [
+      'uploadDataDuringCreation "yes"',
+      { uploadDataDuringCreation: 'yes' },
+      TypeError,
+      /uploadDataDuringCreation must be a boolean/,
+    ],
     ['unknown key', { chunksize: 5 }, TypeError, /unknown option "chunksize"/],
   ];
   for (const [label, options, kind, message] of rejected) {
