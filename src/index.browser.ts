@@ -71,7 +71,11 @@ export {
 export type {
   AfterResponseHook,
   BeforeRequestHook,
+  ByteRange,
   ChecksumAlgorithm,
+  CreateDeferredUploadOptions,
+  CreateFinalUploadOptions,
+  CreatePartialUploadOptions,
   CreateUploaderOptions,
   InputOptions,
   PreviousUpload,

@@ -58,7 +58,11 @@ export type { StoredUpload, UrlStorage, UrlStorageEntry } from './storage/url-st
 export type {
   AfterResponseHook,
   BeforeRequestHook,
+  ByteRange,
   ChecksumAlgorithm,
+  CreateDeferredUploadOptions,
+  CreateFinalUploadOptions,
+  CreatePartialUploadOptions,
   CreateUploaderOptions,
   InputOptions,
   PreviousUpload,
