@@ -109,6 +109,24 @@ describe('Chromium against our server', { skip, timeout: 180_000 }, () => {
     assert.equal(await fileSha256(ours.dataPath(result.url!)), sha256Hex(makeBytes(size, 33)));
   });
 
+  it('a ReadableStream of unknown size: the length is deferred and sent at the end', async () => {
+    const size = 2 * MiB + 7;
+    const result = await upload({ size, seed: 55, kind: 'stream', unknownSize: true });
+    assert.equal(result.error, undefined, JSON.stringify(result.error));
+    assert.equal(result.progress.at(-1), size);
+    assert.equal(await fileSha256(ours.dataPath(result.url!)), sha256Hex(makeBytes(size, 55)));
+    const info = await evaluate<{ value?: { length?: number; complete: boolean } }>(
+      suite.page,
+      'call',
+      ours.endpoint,
+      {},
+      'getUploadInfo',
+      result.url,
+    );
+    assert.equal(info.value?.length, size);
+    assert.equal(info.value?.complete, true);
+  });
+
   it('storeUrl: aborted half-way, the page reloaded, the same File resumes from localStorage', async () => {
     const size = 6 * MiB;
     const o = { size, seed: 44, kind: 'file', client: { storeUrl: true, chunkSize: 512 * 1024 } };
