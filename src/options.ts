@@ -66,7 +66,8 @@ export interface TusClientOptions {
   urlStorage?: UrlStorage | undefined;
   /**
    * How an input is named in URL storage.
-   * @default new Fingerprint() (SHA-256 of the content plus the size)
+   * @default new Fingerprint() (SHA-256 of the content plus the size); in the browser build
+   * new FileFingerprint() (a File's name, type, size, lastModified and first 64 KiB)
    */
   fingerprinter?: Fingerprinter | undefined;
   /** Remove the stored URL once its upload is complete. @default true */
