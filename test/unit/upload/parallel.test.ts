@@ -281,6 +281,27 @@ describe('parallelUploads over a fake transport', () => {
     );
   });
 
+  it('a server that advertises concatenation but answers 501 to Upload-Concat: a typed error, no fallback', async () => {
+    const { transport, client } = setup({
+      faults: (request) =>
+        request.headers['Upload-Concat'] !== undefined
+          ? { status: 501, body: 'concatenation is not implemented' }
+          : undefined,
+    });
+    await assert.rejects(client.uploadFile({ input: data, parallelUploads: 2 }), (error) => {
+      assert.ok(error instanceof TusUploadFailed);
+      assert.equal(error.status, 501);
+      assert.match(error.message, /parallel upload failed: partial [12] of 2/);
+      assert.match(error.message, /not implemented/);
+      return true;
+    });
+    // Never an upload without Upload-Concat (no silent fallback to one plain upload).
+    const posts = transport.requests.filter((r) => r.method === 'POST');
+    assert.ok(posts.length >= 2);
+    for (const post of posts) assert.equal(post.headers['Upload-Concat'], 'partial');
+    assert.equal(transport.requests.filter((r) => r.method === 'PATCH').length, 0);
+  });
+
   it('a partial PATCH failing with a 500 is retried in that partial only', async () => {
     let failed = false;
     const { tus, client } = setup({
