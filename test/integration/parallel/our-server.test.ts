@@ -99,6 +99,19 @@ describe('parallel uploads into our server', () => {
     }
   });
 
+  it('a Blob and a Uint8Array input split in 4 (the browser inputs)', async () => {
+    const data = bytes(5 * MiB + 3, 44);
+    const client = new TusClient(server.endpoint, { chunkSize: 512 * KiB });
+    try {
+      for (const input of [new Blob([data]), data]) {
+        const url = await client.uploadFile({ input, parallelUploads: 4 });
+        assert.equal(await sha256File(server.dataPath(url)), sha256(data));
+      }
+    } finally {
+      await client.close();
+    }
+  });
+
   it('a stream of unknown size (20 MiB, generated) goes up with deferred length', async () => {
     const size = 20 * MiB;
     const piece = 64 * KiB;
