@@ -207,7 +207,12 @@ export async function startFaultProxy(
   const noteOffset = (req: RequestHead, answer: Answer) => {
     const offset = answer.headers['upload-offset'];
     if (answer.status >= 300 || offset === undefined || !/^[0-9]+$/.test(offset)) return;
-    const path = req.path.split('?')[0] ?? req.path;
+    // A creation POST with data (creation-with-upload) answers for the upload it made.
+    const location = answer.headers.location;
+    const path =
+      req.method === 'POST' && location !== undefined
+        ? new URL(location, upstream).pathname
+        : (req.path.split('?')[0] ?? req.path);
     serverOffsets.set(path, Math.max(serverOffsets.get(path) ?? 0, Number(offset)));
   };
 
