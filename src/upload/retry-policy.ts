@@ -1,7 +1,8 @@
 /**
  * Which failures are retried and how long to wait. Retried: network errors, timeouts and
- * stalls, 5xx, 409 (after a HEAD resync), 423, 429, 460. Not retried: other 4xx,
- * protocol, input and checksum-support errors.
+ * stalls, 5xx but 501 and 505, 409 (after a HEAD resync), 423, 429, 460. Not retried: other
+ * 4xx, 501 Not Implemented and 505 (asking again cannot help), protocol, input and
+ * checksum-support errors.
  */
 import { TusCommunicationError, type TusError, TusNetworkError } from '../errors/index.js';
 import type { ShouldRetryHook } from '../types.js';
@@ -16,6 +17,8 @@ export interface RetrySettings {
 }
 
 const RETRIED_STATUSES = new Set([409, 423, 429, 460]);
+/** 5xx that say the server cannot do this at all. */
+const FINAL_SERVER_STATUSES = new Set([501, 505]);
 
 /** Whether `error` may succeed when tried again. */
 export function isRetryable(error: unknown): error is TusError {
@@ -23,6 +26,7 @@ export function isRetryable(error: unknown): error is TusError {
   if (!(error instanceof TusCommunicationError)) return false;
   const status = error.status;
   if (status === undefined) return false;
+  if (FINAL_SERVER_STATUSES.has(status)) return false;
   return status >= 500 || RETRIED_STATUSES.has(status);
 }
 
