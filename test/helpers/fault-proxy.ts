@@ -172,11 +172,11 @@ export async function startFaultProxy(
       up.on('error', reject);
     });
     answered.catch(() => {});
-    const cut = fault?.kind === 'reset' || fault?.kind === 'stall' ? fault.afterBytes : Infinity;
+    const cutting = fault?.kind === 'reset' || fault?.kind === 'stall';
+    const cut = cutting ? Math.min(fault.afterBytes, length) : length;
     let sent = 0;
-    while (sent < length) {
-      if (sent >= cut) break;
-      const piece = await reader.take(Math.min(length - sent, cut - sent));
+    while (sent < cut) {
+      const piece = await reader.take(cut - sent);
       if (piece === undefined) {
         up.destroy();
         return false;
@@ -184,9 +184,10 @@ export async function startFaultProxy(
       sent += piece.byteLength;
       if (!up.write(piece)) await new Promise((resolve) => up.once('drain', resolve));
     }
-    if (sent < length) {
-      // A reset or stall mid-body: the server keeps what arrived, the client gets no answer.
-      if (fault?.kind === 'stall') await wait(fault.ms, client);
+    if (cutting) {
+      // A reset or stall after `cut` body bytes (before anything, for a request without a
+      // body): the server keeps what arrived, the client gets no answer.
+      if (fault.kind === 'stall') await wait(fault.ms, client);
       up.destroy();
       client.resetAndDestroy();
       return false;
