@@ -184,7 +184,8 @@ for (const target of servers) {
           retryDelay: 1,
           maxRetries: 3,
           timeout: 10_000,
-          stallTimeout: 300,
+          // Room for a loaded machine: the "not retried" cases must not see a spurious stall.
+          stallTimeout: 600,
         });
         try {
           const data = bytes(SIZE, c.label.length);
