@@ -2,6 +2,22 @@
  * `BaseTusClient`: the public methods, on any platform. An entry point (`index.node.ts`,
  * `index.browser.ts`) subclasses it with its `Platform`.
  */
+
+import {
+  CREATE_DEFERRED_UPLOAD_KEYS,
+  CREATE_FINAL_UPLOAD_KEYS,
+  CREATE_PARTIAL_UPLOAD_KEYS,
+  CREATE_UPLOADER_KEYS,
+  checkCallOptions,
+  checkEndpoint,
+  checkSignal,
+  checkStopAt,
+  checkUploadUrl,
+  INPUT_KEYS,
+  RESUME_UPLOAD_KEYS,
+  UPLOAD_FILE_KEYS,
+} from './call-options.js';
+import type { TusClientApi } from './client-api.js';
 import {
   checkChecksum,
   checkChunkSize,
@@ -10,7 +26,6 @@ import {
   checkFunction,
   DEFAULTS,
   type ResolvedClientOptions,
-  rejectUnknownKeys,
   show,
   type TusClientOptions,
   validateClientOptions,
@@ -43,75 +58,9 @@ import { uploadParallel } from './upload/parallel-upload.js';
 import { Requester } from './upload/requester.js';
 import { requireExtension } from './upload/server-extensions.js';
 import { Uploader, type UploaderContext, type UploaderSettings } from './upload/uploader.js';
-import { UrlStore, uploadStored } from './upload/url-store.js';
+import { createUrlStore, type UrlStore, uploadStored } from './upload/url-store.js';
 
-/** The public methods both entry points' `TusClient` classes have. */
-export interface TusClientApi {
-  /** Creates an upload and sends the input; resolves with the upload URL. */
-  uploadFile(options: UploadFileOptions): Promise<string>;
-  /** Stored uploads of this input (by fingerprint); empty when `storeUrl` is off. */
-  findPreviousUploads(options: InputOptions): Promise<PreviousUpload[]>;
-  /** Continues the upload at `uploadUrl` from the server's offset; resolves with its URL. */
-  resumeUpload(options: ResumeUploadOptions): Promise<string>;
-  /** Deletes an upload (termination extension). */
-  deleteUpload(url: string, options?: RequestOptions): Promise<void>;
-  /** `{ offset, length, complete, metadata }` of an upload (HEAD). */
-  getUploadInfo(url: string, options?: RequestOptions): Promise<UploadInfo>;
-  /** What the server offers (OPTIONS, asked once per client). */
-  getServerInfo(options?: RequestOptions): Promise<ServerInfo>;
-  /** An `Uploader` for chunk-by-chunk control (its own `maxRetries` defaults to 0). */
-  createUploader(options: CreateUploaderOptions): Uploader;
-  /** Creates and fully uploads one partial upload (concatenation); resolves with its URL. */
-  createPartialUpload(options: CreatePartialUploadOptions): Promise<string>;
-  /** Creates the final upload of complete partial uploads, in order; resolves with its URL. */
-  createFinalUpload(urls: readonly string[], options?: CreateFinalUploadOptions): Promise<string>;
-  /** Uploads with `Upload-Defer-Length: 1`, the length sent with the last bytes. */
-  createDeferredUpload(options: CreateDeferredUploadOptions): Promise<string>;
-  /** Releases the client's connections. */
-  close(): Promise<void>;
-}
-
-const INPUT_KEYS = { filePath: true, input: true, uploadSize: true } as const;
-/** Option keys of each method; later issues add theirs here. */
-export const UPLOAD_FILE_KEYS: { readonly [K in keyof UploadFileOptions]-?: true } = {
-  ...INPUT_KEYS,
-  metadata: true,
-  onProgress: true,
-  onUploadUrlAvailable: true,
-  stopAt: true,
-  signal: true,
-  parallelUploads: true,
-  parallelUploadBoundaries: true,
-  metadataForPartialUploads: true,
-};
-export const CREATE_PARTIAL_UPLOAD_KEYS: {
-  readonly [K in keyof CreatePartialUploadOptions]-?: true;
-} = { ...INPUT_KEYS, metadata: true, onProgress: true, signal: true };
-export const CREATE_DEFERRED_UPLOAD_KEYS: {
-  readonly [K in keyof CreateDeferredUploadOptions]-?: true;
-} = { ...INPUT_KEYS, metadata: true, onProgress: true, signal: true };
-const CREATE_FINAL_UPLOAD_KEYS: { readonly [K in keyof CreateFinalUploadOptions]-?: true } = {
-  metadata: true,
-  signal: true,
-};
-export const RESUME_UPLOAD_KEYS: { readonly [K in keyof ResumeUploadOptions]-?: true } = {
-  ...INPUT_KEYS,
-  uploadUrl: true,
-  onProgress: true,
-  signal: true,
-};
-export const CREATE_UPLOADER_KEYS: { readonly [K in keyof CreateUploaderOptions]-?: true } = {
-  ...INPUT_KEYS,
-  uploadUrl: true,
-  metadata: true,
-  chunkSize: true,
-  maxRetries: true,
-  checksum: true,
-  retryDelay: true,
-  timeout: true,
-  onProgress: true,
-  signal: true,
-};
+export type { TusClientApi } from './client-api.js';
 
 export class BaseTusClient implements TusClientApi {
   /** The tus endpoint uploads are created at. */
@@ -458,66 +407,4 @@ export class BaseTusClient implements TusClientApi {
     }
     return encodeMetadata(metadata as Record<string, string>, this.#options.metadataEncoding);
   }
-}
-
-/** The client's `UrlStore` when `storeUrl` is on: its storage, or the platform's default. */
-function createUrlStore(options: ResolvedClientOptions, platform: Platform): UrlStore | undefined {
-  if (!options.storeUrl) return undefined;
-  const storage = options.urlStorage ?? platform.defaultUrlStorage?.();
-  if (storage === undefined) {
-    throw new TypeError(
-      `storeUrl needs a urlStorage: this platform (${platform.name}) has no default one`,
-    );
-  }
-  return new UrlStore({
-    storage,
-    fingerprinter: options.fingerprinter,
-    createHash: platform.fingerprintHash,
-    removeOnSuccess: options.removeFingerprintOnSuccess,
-  });
-}
-
-function checkEndpoint(url: unknown): string {
-  if (typeof url !== 'string') throw new TypeError(`url must be a string, got ${show(url)}`);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new TypeError(`url must be an absolute http(s) URL, got ${show(url)}`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new TypeError(`url must be an http(s) URL, got ${show(url)}`);
-  }
-  return parsed.href;
-}
-
-function checkUploadUrl(url: unknown): string {
-  if (typeof url !== 'string' || url === '') {
-    throw new TypeError(`uploadUrl must be a non-empty string, got ${show(url)}`);
-  }
-  return checkEndpoint(url);
-}
-
-function checkCallOptions(where: string, options: unknown, keys: object): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${where} takes an options object, got ${show(options)}`);
-  }
-  rejectUnknownKeys(where, options, keys);
-}
-
-function checkStopAt(stopAt: unknown): void {
-  if (typeof stopAt !== 'number' || Number.isNaN(stopAt)) {
-    throw new TypeError(`stopAt must be a number, got ${show(stopAt)}`);
-  }
-  if (!Number.isSafeInteger(stopAt) || stopAt < 0) {
-    throw new RangeError(`stopAt must be a non-negative integer, got ${show(stopAt)}`);
-  }
-}
-
-function checkSignal(signal: unknown): AbortSignal | undefined {
-  if (signal === undefined) return undefined;
-  if (typeof signal !== 'object' || signal === null || !('aborted' in signal)) {
-    throw new TypeError(`signal must be an AbortSignal, got ${show(signal)}`);
-  }
-  return signal as AbortSignal;
 }

@@ -8,6 +8,8 @@ import type {
   FingerprintHashAlgorithm,
   IncrementalHash,
 } from '../fingerprint/fingerprinter.js';
+import type { ResolvedClientOptions } from '../options.js';
+import type { Platform } from '../platform.js';
 import type { UploadSource } from '../sources/upload-source.js';
 import type { StoredUpload, UrlStorage } from '../storage/url-storage.js';
 import type { InputOptions, UploadInfo, UploadMetadata } from '../types.js';
@@ -173,4 +175,24 @@ async function serverStateOf(
     }
     throw error;
   }
+}
+
+/** The client's `UrlStore` when `storeUrl` is on: its storage, or the platform's default. */
+export function createUrlStore(
+  options: ResolvedClientOptions,
+  platform: Platform,
+): UrlStore | undefined {
+  if (!options.storeUrl) return undefined;
+  const storage = options.urlStorage ?? platform.defaultUrlStorage?.();
+  if (storage === undefined) {
+    throw new TypeError(
+      `storeUrl needs a urlStorage: this platform (${platform.name}) has no default one`,
+    );
+  }
+  return new UrlStore({
+    storage,
+    fingerprinter: options.fingerprinter,
+    createHash: platform.fingerprintHash,
+    removeOnSuccess: options.removeFingerprintOnSuccess,
+  });
 }
