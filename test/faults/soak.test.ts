@@ -1,15 +1,17 @@
 /**
  * The seeded soak: ≥ 200 uploads of random sizes (0 B – 8 MiB) and chunk sizes, each through
  * its own fault proxy that faults ~20 % of requests, into our server with sha1 checksums on.
- * Every upload completes, its stored bytes equal the source, its progress never goes back
- * or past what the server confirmed. Replay a run with `SOAK_SEED=<seed>`; make it longer
+ * One in ten stops at a random `stopAt`, one in ten is aborted part-way (its `TusAbortError`
+ * offset no further than the server's); a second client resumes those. Every upload
+ * completes, its stored bytes equal the source, its progress never goes back or past what
+ * the server confirmed. Replay a run with `SOAK_SEED=<seed>`; make it longer
  * with `SOAK_UPLOADS=<n>`.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { TusClient } from '../../src/index.node.js';
+import { TusAbortError, TusClient, type UploadStats } from '../../src/index.node.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { type StartedOurServer, startOurServer } from '../helpers/our-server.js';
 import { progressGuard } from './harness.js';
@@ -31,6 +33,8 @@ interface Totals {
   bytesResent: number;
   bytes: number;
   kinds: Map<string, number>;
+  /** Uploads finished by a second client after a `stopAt` or an abort. */
+  resumed: number;
 }
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -54,6 +58,7 @@ describe(`soak (seed ${SEED})`, () => {
       bytesResent: 0,
       bytes: 0,
       kinds: new Map(),
+      resumed: 0,
     };
     const started = performance.now();
 
@@ -66,58 +71,98 @@ describe(`soak (seed ${SEED})`, () => {
       const chunkSize = logUniform(random, 16 * 1024, 4 * MiB);
       const from = Math.floor(random() * 65_536);
       const data = pool.subarray(from, from + size);
+      // Most uploads go in one call; some stop at `stopAt` or are aborted part-way, and a
+      // second client resumes them.
+      const mode = random();
+      const cutAt = Math.floor(random() * size);
+      const how = size < 2 ? 'whole' : mode < 0.1 ? 'stopAt' : mode < 0.2 ? 'abort' : 'whole';
       const proxy = await startFaultProxy(server.endpoint, {
         decide: seededSchedule(seed, { rate: RATE, stallMs: 1500 }),
       });
-      const client = new TusClient(proxy.endpoint, {
+      const options = {
         checksum: 'sha1',
         chunkSize,
         maxRetries: 20,
         retryDelay: 20,
         timeout: 20_000,
         stallTimeout: STALL_TIMEOUT,
-      });
-      const label = `upload #${index} (seed ${seed}, ${size} B, chunks of ${chunkSize} B)`;
-      try {
-        const guard = progressGuard(proxy);
-        const controller = new AbortController();
-        const uploader = client.createUploader({
-          input: data,
-          signal: controller.signal,
-          maxRetries: 20,
-          onProgress: guard.onProgress,
+      } as const;
+      const client = new TusClient(proxy.endpoint, options);
+      const label = `upload #${index} (seed ${seed}, ${size} B, chunks of ${chunkSize} B, ${how} at ${cutAt})`;
+      // Nothing hangs: an upload that outlives its deadline fails with what happened to it.
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(new Error('deadline')), UPLOAD_DEADLINE);
+      const stopper = new AbortController();
+      const guard = progressGuard(proxy);
+      let last: UploadStats | undefined;
+      const onProgress = (stats: UploadStats) => {
+        guard.onProgress(stats);
+        assert.equal(stats.checksumAlgorithm, 'sha1');
+        last = stats;
+        if (how === 'abort' && stats.bytesUploaded >= cutAt) stopper.abort(new Error('stop'));
+      };
+      const account = () => {
+        totals.retries += last?.retries ?? 0;
+        totals.bytesResent += last?.bytesResent ?? 0;
+        last = undefined;
+      };
+      const explain = (error: unknown): never => {
+        const log = proxy.requests.map((r) => {
+          const fault = proxy.faults.find((f) => f.index === r.index);
+          return `${r.method}${fault === undefined ? '' : `[${fault.kind}]`}`;
         });
-        // Nothing hangs: an upload that outlives its deadline fails with what happened to it.
-        const deadline = setTimeout(() => controller.abort(new Error('deadline')), UPLOAD_DEADLINE);
-        const url = await uploader
-          .upload()
-          .catch((error: unknown) => {
-            const log = proxy.requests.map((r) => {
-              const fault = proxy.faults.find((f) => f.index === r.index);
-              return `${r.method}${fault === undefined ? '' : `[${fault.kind}]`}`;
-            });
-            throw new Error(`${label} failed: ${String(error)}\n  requests: ${log.join(' ')}`, {
-              cause: error,
-            });
-          })
-          .finally(() => clearTimeout(deadline));
+        throw new Error(`${label} failed: ${String(error)}\n  requests: ${log.join(' ')}`, {
+          cause: error,
+        });
+      };
+      try {
+        let url: string;
+        if (how === 'whole') {
+          url = await client
+            .uploadFile({ input: data, onProgress, signal: deadline.signal })
+            .catch(explain);
+        } else {
+          const first = await (how === 'stopAt'
+            ? client.uploadFile({ input: data, stopAt: cutAt, onProgress, signal: deadline.signal })
+            : client
+                .uploadFile({
+                  input: data,
+                  onProgress,
+                  signal: AbortSignal.any([deadline.signal, stopper.signal]),
+                })
+                .catch((error: unknown) => {
+                  if (!(error instanceof TusAbortError) || deadline.signal.aborted) throw error;
+                  const truth = proxy.serverOffsets.get(new URL(error.uploadUrl ?? '').pathname);
+                  assert.ok(error.offset <= (truth ?? 0), `${label}: abort offset ${error.offset}`);
+                  return error.uploadUrl ?? '';
+                })
+          ).catch(explain);
+          account();
+          const resumer = new TusClient(proxy.endpoint, options);
+          try {
+            url = await resumer
+              .resumeUpload({ uploadUrl: first, input: data, onProgress, signal: deadline.signal })
+              .catch(explain);
+          } finally {
+            await resumer.close();
+          }
+          totals.resumed++;
+        }
+        clearTimeout(timer);
+        account();
         const stored = await readFile(server.dataPath(url));
         assert.equal(stored.byteLength, size, `${label}: stored size`);
         assert.equal(sha256(stored), sha256(data), `${label}: stored bytes`);
-        const stats = uploader.stats;
-        assert.equal(stats.bytesUploaded, size, label);
-        assert.equal(stats.checksumAlgorithm, 'sha1', label);
-        await uploader.close();
+        assert.equal(guard.reports.at(-1) ?? 0, size, label);
         totals.uploads++;
         totals.requests += proxy.requests.length;
         totals.faults += proxy.faults.length;
-        totals.retries += stats.retries;
-        totals.bytesResent += stats.bytesResent;
         totals.bytes += size;
         for (const fault of proxy.faults) {
           totals.kinds.set(fault.kind, (totals.kinds.get(fault.kind) ?? 0) + 1);
         }
       } finally {
+        clearTimeout(timer);
         await client.close();
         await proxy.close();
       }
@@ -142,11 +187,11 @@ describe(`soak (seed ${SEED})`, () => {
     console.log(
       `soak seed=${SEED}: uploads ${totals.uploads}, faults injected ${totals.faults} ` +
         `(of ${totals.requests} requests), retries ${totals.retries}, ` +
-        `bytes re-sent ${totals.bytesResent} (of ${totals.bytes}) in ${seconds} s\n  faults: ${kinds}`,
+        `bytes re-sent ${totals.bytesResent} (of ${totals.bytes}), resumed by a second client ${totals.resumed}, in ${seconds} s\n  faults: ${kinds}`,
     );
     assert.equal(totals.uploads, UPLOADS);
     // The schedule really faulted about RATE of the requests (not a soak that cannot fail).
     assert.ok(totals.faults > totals.requests * RATE * 0.7, 'faults were injected');
-    assert.ok(totals.retries > 0 && totals.bytesResent > 0);
+    assert.ok(totals.retries > 0 && totals.bytesResent > 0 && totals.resumed > 0);
   });
 });
