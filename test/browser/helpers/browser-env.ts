@@ -14,13 +14,16 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..', '..');
 export const bundlePath = join(repoRoot, 'dist', 'index.browser.js');
 
-/** Chromium's path, or `undefined` (with the places looked at) when there is none. */
+/**
+ * Chromium's path, or `undefined` (with the places looked at) when there is none.
+ * `CHROME_PATH`, when set, is the only place looked at.
+ */
 export function findChromium(): { path?: string; looked: string[] } {
-  const candidates = [
-    process.env.CHROME_PATH,
-    '/usr/bin/chromium',
-    '/usr/bin/chromium-browser',
-  ].filter((p): p is string => p !== undefined && p !== '');
+  const chosen = process.env.CHROME_PATH;
+  const candidates =
+    chosen !== undefined && chosen !== ''
+      ? [chosen]
+      : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
   for (const path of candidates) {
     try {
       accessSync(path, constants.X_OK);
