@@ -209,3 +209,51 @@ describe('CORS refusals reach the page as network errors', { skip, timeout: 120_
     }
   });
 });
+
+describe('a page that is not a secure context (no Web Crypto)', { skip, timeout: 120_000 }, () => {
+  let suite: BrowserSuite;
+  let ours: StartedOurServer;
+
+  before(async () => {
+    ours = await startOurServer();
+    suite = await startBrowserSuite('insecure.test');
+  });
+
+  after(async () => {
+    await suite?.close();
+    await ours?.close();
+  });
+
+  it('the page really is on http://insecure.test, without crypto.subtle', async () => {
+    assert.equal(await suite.page.evaluate('location.hostname'), 'insecure.test');
+    assert.equal(await suite.page.evaluate('isSecureContext'), false);
+    assert.equal(await suite.page.evaluate('typeof crypto.subtle'), 'undefined');
+  });
+
+  it('checksum: true uploads without checksums, and says so in stats', async () => {
+    const size = 2 * MiB + 9;
+    const result = await evaluate<UploadResult>(suite.page, 'upload', {
+      endpoint: ours.endpoint,
+      size,
+      seed: 61,
+      kind: 'bytes',
+      // The harness hashes with crypto.subtle too: it cannot here, so it skips that.
+      noHash: true,
+    });
+    assert.equal(result.error, undefined, JSON.stringify(result.error));
+    assert.equal(result.stats?.checksumAlgorithm, undefined);
+    assert.equal(await fileSha256(ours.dataPath(result.url!)), sha256Hex(makeBytes(size, 61)));
+  });
+
+  it('an explicit sha256 is a TusChecksumUnsupportedError naming the platform', async () => {
+    const result = await evaluate<UploadResult>(suite.page, 'upload', {
+      endpoint: ours.endpoint,
+      size: 1000,
+      kind: 'bytes',
+      noHash: true,
+      client: { checksum: 'sha256' },
+    });
+    assert.equal(result.error?.code, 'TUS_ERR_CHECKSUM_UNSUPPORTED', JSON.stringify(result.error));
+    assert.match(result.error.message, /sha256.*platform/);
+  });
+});

@@ -53,7 +53,8 @@ export function readBundle(): string {
   }
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** Headless Chromium with the issue's flags, plus `extraArgs`. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   const path = findChromium().path;
   if (path === undefined) throw new Error('no Chromium binary');
   return chromium.launch({
@@ -67,6 +68,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      ...extraArgs,
     ],
   });
 }

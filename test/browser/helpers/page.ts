@@ -32,8 +32,8 @@ export interface PageStats {
 
 /** What `harness.upload` returns. */
 export interface UploadResult {
-  /** SHA-256 (hex) of the bytes the page made. */
-  hash: string;
+  /** SHA-256 (hex) of the bytes the page made (not made with `noHash`). */
+  hash?: string;
   /** `bytesUploaded` of every onProgress call. */
   progress: number[];
   stats?: PageStats;
@@ -61,13 +61,19 @@ export interface BrowserSuite {
   close(): Promise<void>;
 }
 
-/** Chromium with the harness page open on a static server of its own origin. */
-export async function startBrowserSuite(): Promise<BrowserSuite> {
+/**
+ * Chromium with the harness page open on a static server of its own origin. `host`: a
+ * name that Chromium maps to 127.0.0.1 for the page (not `localhost`, so the page is not a
+ * secure context).
+ */
+export async function startBrowserSuite(host?: string): Promise<BrowserSuite> {
   const site = await startStaticServer(harnessFiles());
   let browser: Browser | undefined;
   try {
-    browser = await launchChromium();
-    const page = await openHarness(browser, site.origin);
+    const args = host === undefined ? [] : [`--host-resolver-rules=MAP ${host} 127.0.0.1`];
+    browser = await launchChromium(args);
+    const origin = host === undefined ? site.origin : `http://${host}:${new URL(site.origin).port}`;
+    const page = await openHarness(browser, origin);
     const started = browser;
     return {
       browser: started,
