@@ -1,7 +1,7 @@
 /**
  * The transport layer's contract: one HTTP request in, status + headers + body out.
  * Implementations: `node-transport.node.ts` (node:http/https, keep-alive) and
- * `fetch-transport.browser.ts`.
+ * `fetch-transport.ts` (`fetch`: the browser's, platform-free).
  *
  * Failures are thrown as `TusNetworkError` (connection refused/reset...),
  * `TusTimeoutError` (`timeout` exceeded), `TusStallError` (no progress for
