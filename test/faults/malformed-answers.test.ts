@@ -170,6 +170,15 @@ const cases: Case[] = [
     message: /412 Precondition Failed.*speaks tus 2\.0\.0.*this client 1\.0\.0/,
   },
   {
+    label: 'PATCH: an early 413 before the body is read (as nginx does)',
+    on: { method: 'PATCH', nth: 1 },
+    fault: { kind: 'early-status', status: 413, body: 'client_max_body_size' },
+    type: TusCommunicationError,
+    code: 'TUS_ERR_COMMUNICATION',
+    status: 413,
+    message: /413 Request Entity Too Large \(client_max_body_size\)/,
+  },
+  {
     label: 'POST: 200 instead of 201',
     on: { method: 'POST', nth: 1 },
     fault: { kind: 'status', status: 200 },

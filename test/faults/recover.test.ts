@@ -81,6 +81,12 @@ const cases: Case[] = [
     retried: false,
   },
   {
+    label: 'an early 503, before the body is read',
+    on: { method: 'PATCH', nth: 2 },
+    fault: { kind: 'early-status', status: 503 },
+    retried: true,
+  },
+  {
     label: '423 Locked',
     on: { method: 'PATCH', nth: 1 },
     fault: { kind: 'status', status: 423 },

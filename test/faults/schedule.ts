@@ -88,6 +88,7 @@ export function seededSchedule(
       menu.push(
         () => ({ kind: 'status', status: 409 }),
         () => ({ kind: 'status', status: 460 }),
+        () => ({ kind: 'early-status', status: 503 }),
         () => ({ kind: 'edit', edit: lowerOffset }),
       );
     }

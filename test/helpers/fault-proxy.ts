@@ -41,6 +41,8 @@ export type Fault =
   | { kind: 'stall'; afterBytes: number; ms: number }
   /** Answer `status` without forwarding (the body is read and dropped). */
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
+  /** Answer `status` at once, without reading the body, and close (nginx's early 413). */
+  | { kind: 'early-status'; status: number; body?: string }
   /** Forward all, then reset the client's connection without an answer (a lost answer). */
   | { kind: 'drop-answer' }
   /** Forward all, then answer nothing for `ms`, then reset. */
@@ -148,6 +150,18 @@ export async function startFaultProxy(
     fault: Fault | undefined,
   ): Promise<boolean> => {
     const length = Number(req.headers['content-length'] ?? '0');
+    if (fault?.kind === 'early-status') {
+      const answer: Answer = {
+        status: fault.status,
+        headers: { 'tus-resumable': '1.0.0', connection: 'close' },
+        body: Buffer.from(fault.body ?? ''),
+      };
+      client.end(serialize(answer, req.method));
+      // Lingering close, as nginx does: read and drop what still comes for a while, so the
+      // client can read the answer before the connection goes.
+      await reader.skip(length);
+      return false;
+    }
     if (fault?.kind === 'status') {
       if (!(await reader.skip(length))) return false;
       const answer: Answer = {
@@ -228,6 +242,7 @@ export async function startFaultProxy(
       case 'reset':
       case 'stall':
       case 'status':
+      case 'early-status':
         client.write(serialize(answer, req.method));
         return true;
       case 'edit':
@@ -362,6 +377,7 @@ export function serialize(answer: Answer, method: string): Buffer {
   const bodyless = method === 'HEAD' || status === 204 || status === 304 || status < 200;
   let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n${headerLines(answer.headers)}`;
   if (!bodyless) head += `content-length: ${answer.body.byteLength}\r\n`;
+  if (answer.headers.connection === 'close') head += 'connection: close\r\n';
   head += '\r\n';
   return bodyless
     ? Buffer.from(head, 'latin1')
