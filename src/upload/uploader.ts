@@ -73,6 +73,8 @@ export class Uploader {
   #withBody = false;
   /** The POST carried bytes: `uploadChunk` reports them as the first chunk. */
   #reportCreation = false;
+  /** Whether `onProgress` was called at least once. */
+  #reported = false;
   #offset = 0;
   #algorithm: ChecksumAlgorithm | undefined;
   /** Attempts made for the current position since it last moved. */
@@ -126,17 +128,26 @@ export class Uploader {
       if (this.#reportCreation) {
         this.#reportCreation = false;
         this.#stats.chunksCompleted++;
-        this.#settings.onProgress?.(this.#stats.snapshot());
+        this.#report();
         return this.#remaining();
       }
-      if (!this.#remaining()) return false;
+      if (!this.#remaining()) {
+        // Nothing to send (a resume found it complete): progress still ends where it is.
+        if (!this.#reported) this.#report();
+        return false;
+      }
       await this.#chunkWithRetries();
       this.#stats.chunksCompleted++;
-      this.#settings.onProgress?.(this.#stats.snapshot());
+      this.#report();
       return this.#remaining();
     } catch (error) {
       throw this.#asAbort(error);
     }
+  }
+
+  #report(): void {
+    this.#reported = true;
+    this.#settings.onProgress?.(this.#stats.snapshot());
   }
 
   /** Releases the input (file handle, stream). Safe to call twice. */

@@ -71,12 +71,15 @@ describe('upload lifecycle (@tus/server)', () => {
     assert.equal(await sha256File(server.dataPath(url)), sha256(data));
   });
 
-  it('resumeUpload of a complete upload sends no PATCH', async () => {
+  it('resumeUpload of a complete upload sends no PATCH and reports 100 % once', async () => {
     const data = bytes(1000, 9);
     const url = await client.uploadFile({ input: data });
     methods.length = 0;
-    assert.equal(await client.resumeUpload({ uploadUrl: url, input: data }), url);
+    const reports: number[] = [];
+    const onProgress = (s: { bytesUploaded: number }) => reports.push(s.bytesUploaded);
+    assert.equal(await client.resumeUpload({ uploadUrl: url, input: data, onProgress }), url);
     assert.deepEqual(methods, ['HEAD']);
+    assert.deepEqual(reports, [1000]);
   });
 
   it('resumeUpload with an input of another size is a TusInputError before any PATCH', async () => {
