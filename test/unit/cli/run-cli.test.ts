@@ -87,12 +87,4 @@ describe('runCli: flags the library does not support yet fail clearly', () => {
     assert.doesNotMatch(io.err(), /not supported/);
     assert.match(io.err(), /no-such-file\.bin/);
   });
-  it('--store → "not supported yet", exit 2 (until URL storage lands)', {
-    skip: clientSupports('storeUrl'),
-  }, async () => {
-    const io = fakeIo();
-    const code = await runCli(['upload', 'f', '-e', endpoint, '--store'], io);
-    assert.equal(code, 2);
-    assert.match(io.err(), /--store: not supported yet/);
-  });
 });
