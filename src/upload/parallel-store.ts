@@ -4,10 +4,9 @@
  * later `uploadFile` of the same input, split the same way, resumes every partial instead
  * of starting again. Once the final upload exists, the partials' entries are removed.
  */
-import { TusCommunicationError } from '../errors/index.js';
 import type { UploadSource } from '../sources/upload-source.js';
 import type { ByteRange, InputOptions, UploadInfo, UploadMetadata } from '../types.js';
-import type { UrlStore } from './url-store.js';
+import { serverStateOf, type UrlStore } from './url-store.js';
 
 export interface PartialUrlStore {
   /** The stored URL of each range that the server still holds with that length. */
@@ -46,7 +45,7 @@ export function partialUrlStore(store: UrlStore, deps: PartialUrlStoreDeps): Par
         keys.map(async (key, index) => {
           const found = await store.find(key);
           if (found === undefined) return undefined;
-          const info = await serverState(found.uploadUrl, deps);
+          const info = await serverStateOf(found.uploadUrl, deps);
           if (info?.length !== lengths[index]) {
             // Gone from the server, or not this range: that partial starts afresh.
             await store.forget(key);
@@ -66,19 +65,4 @@ export function partialUrlStore(store: UrlStore, deps: PartialUrlStoreDeps): Par
       if (!store.removeOnSuccess) await store.remember(fingerprint, finalUrl, size, deps.metadata);
     },
   };
-}
-
-/** `getUploadInfo`, with `undefined` for an upload the server no longer has (404, 410). */
-async function serverState(
-  uploadUrl: string,
-  deps: PartialUrlStoreDeps,
-): Promise<UploadInfo | undefined> {
-  try {
-    return await deps.getUploadInfo(uploadUrl);
-  } catch (error) {
-    if (error instanceof TusCommunicationError && (error.status === 404 || error.status === 410)) {
-      return undefined;
-    }
-    throw error;
-  }
 }

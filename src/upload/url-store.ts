@@ -163,9 +163,9 @@ export async function uploadStored(
 }
 
 /** The server's view of a stored upload; `undefined` when it answers 404 or 410. */
-async function serverStateOf(
+export async function serverStateOf(
   uploadUrl: string,
-  deps: StoredUploadDeps,
+  deps: Pick<StoredUploadDeps, 'getUploadInfo'>,
 ): Promise<UploadInfo | undefined> {
   try {
     return await deps.getUploadInfo(uploadUrl);
