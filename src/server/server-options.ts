@@ -2,6 +2,7 @@
  * Options of our tus server (`createTusServer`): types, defaults and validation in one
  * place. The whole `server/` folder is Node-only (node:http, node:fs).
  */
+import { show } from '../options.js';
 import type { StoredUpload } from './upload-record.js';
 
 export interface TusServerOptions {
@@ -67,30 +68,24 @@ export const SERVER_DEFAULTS = {
   closeTimeoutMs: 5000,
 } as const;
 
-const KEYS = new Set([
-  'directory',
-  'path',
-  'maxSize',
-  'maxChunkSize',
-  'maxMetadataSize',
-  'expireAfterMs',
-  'cleanupIntervalMs',
-  'fsync',
-  'allowedOrigins',
-  'onUploadCreate',
-  'onUploadFinish',
-  'onError',
-  'closeTimeoutMs',
-]);
+/** Every key of `TusServerOptions`; the compiler keeps it complete. */
+const KEYS: { readonly [K in keyof TusServerOptions]-?: true } = {
+  directory: true,
+  path: true,
+  maxSize: true,
+  maxChunkSize: true,
+  maxMetadataSize: true,
+  expireAfterMs: true,
+  cleanupIntervalMs: true,
+  fsync: true,
+  allowedOrigins: true,
+  onUploadCreate: true,
+  onUploadFinish: true,
+  onError: true,
+  closeTimeoutMs: true,
+};
 
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  return String(value);
-}
-
-/** A positive amount; `Infinity` allowed when `infinite` (meaning "no limit"). */
+/** An integer >= `min`, or `Infinity` (no limit); `fallback` when absent. */
 function amount(name: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || Number.isNaN(value)) {
@@ -138,9 +133,9 @@ export function resolveServerOptions(options: TusServerOptions): ResolvedServerO
     throw new TypeError(`createTusServer takes an options object, got ${show(options)}`);
   }
   for (const key of Object.keys(options)) {
-    if (!KEYS.has(key)) {
+    if (!Object.hasOwn(KEYS, key)) {
       throw new TypeError(
-        `unknown server option ${JSON.stringify(key)}; known: ${[...KEYS].join(', ')}`,
+        `unknown server option ${JSON.stringify(key)}; known: ${Object.keys(KEYS).join(', ')}`,
       );
     }
   }
