@@ -2,7 +2,9 @@
  * Reading the tus headers of a request, strictly: anything malformed is a 400 that says
  * which header and why. Pure: no I/O.
  */
+import { TusProtocolError } from '../errors/index.js';
 import { parseConcat, type UploadConcat } from '../protocol/concat.js';
+import { parseOptionalIntegerHeader } from '../protocol/integers.js';
 import { fromBase64 } from '../protocol/metadata.js';
 import { refuse } from './upload-record.js';
 
@@ -19,15 +21,18 @@ export function headerValue(headers: Headers, name: string): string | undefined 
   return value;
 }
 
-/** A non-negative integer header (`Upload-Length`, `Upload-Offset`), `undefined` when absent. */
+/** A non-negative integer header (`Upload-Length`, `Upload-Offset`), `undefined` when absent; else 400. */
 export function integerHeader(headers: Headers, name: string): number | undefined {
   const text = headerValue(headers, name);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d{1,16}$/.test(text) || !Number.isSafeInteger(value)) {
-    refuse(400, `${name} must be a non-negative integer, got ${JSON.stringify(text.slice(0, 40))}`);
+  try {
+    return parseOptionalIntegerHeader(name, text);
+  } catch (error) {
+    if (!(error instanceof TusProtocolError)) throw error;
+    refuse(
+      400,
+      `${name} must be a non-negative integer, got ${JSON.stringify(text?.slice(0, 40))}`,
+    );
   }
-  return value;
 }
 
 const METADATA_KEY = /^[\x21-\x7e]+$/;
