@@ -3,14 +3,20 @@
  * which header and why. Pure: no I/O.
  */
 import { TusProtocolError } from '../errors/index.js';
+import {
+  CHECKSUM_ALGORITHMS,
+  isChecksumAlgorithm,
+  parseChecksumHeader,
+} from '../protocol/checksum.js';
 import { parseConcat, type UploadConcat } from '../protocol/concat.js';
 import { parseOptionalIntegerHeader } from '../protocol/integers.js';
 import { decodeMetadata } from '../protocol/metadata.js';
+import type { ChecksumAlgorithm } from '../types.js';
 import { refuse } from './upload-record.js';
 
-/** Algorithms of the checksum extension this server computes (node:crypto names). */
-export const SERVER_CHECKSUM_ALGORITHMS = ['sha1', 'sha256', 'sha512', 'md5'] as const;
-export type ServerChecksumAlgorithm = (typeof SERVER_CHECKSUM_ALGORITHMS)[number];
+/** Algorithms of the checksum extension this server computes (the client's, by node:crypto). */
+export const SERVER_CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = CHECKSUM_ALGORITHMS;
+export type ServerChecksumAlgorithm = ChecksumAlgorithm;
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
@@ -64,21 +70,20 @@ export interface ChecksumClaim {
 
 /** Parses an `Upload-Checksum` value: an unknown algorithm or a malformed value is a 400. */
 export function parseChecksumValue(text: string): ChecksumClaim {
-  const match = /^([A-Za-z0-9-]+) ([A-Za-z0-9+/]+={0,2})$/.exec(text.trim());
-  if (match === null) {
+  const parsed = parseChecksumHeader(text);
+  if (parsed === undefined) {
     refuse(
       400,
       `Upload-Checksum must be "<algorithm> <base64 digest>", got ${JSON.stringify(text.slice(0, 60))}`,
     );
   }
-  const algorithm = (match[1] ?? '').toLowerCase();
-  if (!(SERVER_CHECKSUM_ALGORITHMS as readonly string[]).includes(algorithm)) {
+  if (!isChecksumAlgorithm(parsed.algorithm)) {
     refuse(
       400,
-      `checksum algorithm ${JSON.stringify(algorithm)} is not supported; use one of ${SERVER_CHECKSUM_ALGORITHMS.join(', ')}`,
+      `checksum algorithm ${JSON.stringify(parsed.algorithm)} is not supported; use one of ${SERVER_CHECKSUM_ALGORITHMS.join(', ')}`,
     );
   }
-  return { algorithm: algorithm as ServerChecksumAlgorithm, digest: match[2] ?? '' };
+  return { algorithm: parsed.algorithm, digest: parsed.digest };
 }
 
 /** Whether the request announces `Upload-Checksum` as a trailer (checksum-trailer). */
