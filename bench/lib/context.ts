@@ -83,12 +83,17 @@ export function tusJsScenario(
   };
 }
 
-export function rawScenario(key: string, label: string, upload: FileUpload): Scenario {
+export function rawScenario(
+  key: string,
+  label: string,
+  upload: FileUpload,
+  sha1 = false,
+): Scenario {
   return {
     key,
     label,
     worker: 'raw-loop',
-    args: { endpoint: upload.endpoint, filePath: upload.filePath, chunkSize: CHUNK_1M },
+    args: { endpoint: upload.endpoint, filePath: upload.filePath, chunkSize: CHUNK_1M, sha1 },
     timeoutMs: timeoutFor(upload.bytes),
   };
 }

@@ -20,6 +20,7 @@ export function computeRatios(ctx: BenchContext): Ratio[] {
   const raw = speed(ctx, 'null.raw');
   const off = speed(ctx, 'null.ours.off');
   const sha1 = speed(ctx, 'null.ours.sha1');
+  const rawSha1 = speed(ctx, 'null.raw.sha1');
   const tus1 = speed(ctx, 'null.tusjs.1');
   const tusInf = speed(ctx, 'null.tusjs.inf');
   const sha1Rate = ctx.hashRates?.sha1;
@@ -50,6 +51,20 @@ export function computeRatios(ctx: BenchContext): Ratio[] {
       target: 0.85,
       unit: '%',
       detail: `${mibps(sha1)} / min(${mibps(sha1Rate)}, ${mibps(raw)})`,
+    },
+    {
+      name: 'raw loop + sha1 (no library) / min(sha1 hash rate, raw loop)',
+      value: divide(rawSha1, sha1Ceiling),
+      target: undefined,
+      unit: '%',
+      detail: `${mibps(rawSha1)} / min(${mibps(sha1Rate)}, ${mibps(raw)})`,
+    },
+    {
+      name: 'ours sha1 1 MiB / raw loop + sha1 (no library)',
+      value: divide(sha1, rawSha1),
+      target: undefined,
+      unit: '%',
+      detail: `${mibps(sha1)} / ${mibps(rawSha1)}`,
     },
     {
       name: 'ours sha1 1 MiB / tus-js-client chunkSize Infinity (no checksum)',
