@@ -104,7 +104,7 @@ export async function startStaticServer(
   };
 }
 
-/** The files of the test page: the bundle, the harness, and a page that loads both. */
+/** The files of the test page: the bundle, the harness (with its bytes), and a page that loads them. */
 export function harnessFiles(): Record<string, [string, string | Uint8Array]> {
   const html =
     '<!doctype html><meta charset="utf-8"><title>harness</title>' +
@@ -115,6 +115,10 @@ export function harnessFiles(): Record<string, [string, string | Uint8Array]> {
     '/harness.js': [
       'text/javascript',
       readFileSync(join(here, '..', 'fixtures', 'harness.js'), 'utf8'),
+    ],
+    '/make-bytes.js': [
+      'text/javascript',
+      readFileSync(join(here, '..', 'fixtures', 'make-bytes.js'), 'utf8'),
     ],
   };
 }
