@@ -1,7 +1,7 @@
 /**
  * Node's `HttpTransport`: node:http / node:https with one keep-alive agent per client.
  * Whole-request `timeout`, `stallTimeout` (no byte moving either way), abort through the
- * signal, a bounded response body.
+ * signal, a bounded response body, and body writes paced by `write-pacing.ts`.
  */
 import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, request } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -19,14 +19,15 @@ import type {
   HttpTransport,
   TransportOptions,
 } from './http-transport.js';
+import { WritePacing } from './write-pacing.js';
 
-/** Bytes handed to the socket per write, so body progress (and life) can be seen. */
-const WRITE_SLICE = 128 * 1024;
 const DEFAULT_MAX_RESPONSE_BODY = 65_536;
 
 export class NodeTransport implements HttpTransport {
   readonly #http: HttpAgent;
   readonly #https: HttpsAgent;
+  /** @internal How large the body's writes are, from the rate each origin last showed. */
+  readonly pacing = new WritePacing();
 
   constructor(options: TransportOptions) {
     const common = { keepAlive: true, maxSockets: 8, maxFreeSockets: 8, noDelay: true };
@@ -74,6 +75,9 @@ function send(
     headers['Content-Length'] = body?.byteLength ?? 0;
   }
   const requestFn = parsed.protocol === 'https:' ? httpsRequest : request;
+  const origin = parsed.origin;
+  const pacing = transport.pacing;
+  let bodyStarted = 0;
   let settled = false;
   let clientRequest: ClientRequest | undefined;
   let socket: Socket | undefined;
@@ -91,6 +95,8 @@ function send(
     if (settled) return;
     settled = true;
     cleanup();
+    // The connection misbehaved (or was abandoned): pace the next body from scratch.
+    pacing.forget(origin);
     reject(error);
     clientRequest?.destroy();
   };
@@ -164,6 +170,10 @@ function send(
   });
   clientRequest.on('response', (response: IncomingMessage) => {
     alive();
+    const status = response.statusCode ?? 0;
+    if (body !== undefined && status >= 200 && status < 300) {
+      pacing.measured(origin, body.byteLength, performance.now() - bodyStarted);
+    }
     readResponse(response, req, alive, succeed, (cause) =>
       fail(
         new TusNetworkError(`${method} ${details.url}: response broke off: ${messageOf(cause)}`, {
@@ -174,12 +184,15 @@ function send(
       ),
     );
   });
-  writeBody(clientRequest, body, req.onUploadProgress, alive);
+  bodyStarted = performance.now();
+  const slice = pacing.sliceFor(origin, body?.byteLength ?? 0);
+  writeBody(clientRequest, body, slice, req.onUploadProgress, alive);
 }
 
 function writeBody(
   clientRequest: ClientRequest,
   body: Uint8Array | undefined,
+  sliceBytes: number,
   onProgress: ((bytesSent: number) => void) | undefined,
   alive: () => void,
 ): void {
@@ -188,8 +201,9 @@ function writeBody(
     return;
   }
   let sent = 0;
-  for (let start = 0; start < body.byteLength; start += WRITE_SLICE) {
-    const slice = body.subarray(start, Math.min(start + WRITE_SLICE, body.byteLength));
+  // Each write's callback shows that its bytes left: progress, and life for the stall timer.
+  for (let start = 0; start < body.byteLength; start += sliceBytes) {
+    const slice = body.subarray(start, Math.min(start + sliceBytes, body.byteLength));
     clientRequest.write(slice, (error) => {
       if (error) return;
       sent += slice.byteLength;
