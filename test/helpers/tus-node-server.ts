@@ -2,7 +2,7 @@
  * `@tus/server` + `@tus/file-store` on 127.0.0.1, port 0, under `/files`, storing in a temp
  * dir that `close()` removes.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,12 @@ export interface TusNodeServerOptions {
 export async function startTusNodeServer(
   options: TusNodeServerOptions = {},
 ): Promise<StartedTusServer> {
-  const directory = await mkdtemp(join(tmpdir(), 'tus-node-server-'));
+  const root = await mkdtemp(join(tmpdir(), 'tus-node-server-'));
+  // FileStore makes its directory with an fs.mkdir whose callback throws on failure. Given
+  // one that exists, it checks it with a second call, and a close() in between (a server
+  // started and closed at once) made that throw ENOENT into whichever test ran. So it gets
+  // one to create, and close() waits for it before removing anything.
+  const directory = join(root, 'data');
   const tus = new Server({ path: '/files', datastore: new FileStore({ directory }) });
   const server = createServer((req, res) => {
     if (options.intercept?.(req, res) === true) return;
@@ -44,7 +49,20 @@ export async function startTusNodeServer(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await rm(directory, { recursive: true, force: true });
+      await made(directory);
+      await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Resolves once `path` exists (FileStore's own mkdir is done), or after 5 s. */
+async function made(path: string): Promise<void> {
+  for (let waited = 0; waited < 5000; waited += 10) {
+    try {
+      await stat(path);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
 }
