@@ -21,6 +21,8 @@ export interface Scenario {
 }
 
 export interface Sample {
+  /** The round (1-based) it was taken in: samples of one round are side by side. */
+  round: number;
   ms: number;
   bytes: number;
   mibps: number;
@@ -78,11 +80,12 @@ export interface MeasureContext {
   log(line: string): void;
 }
 
-function toSample(result: Record<string, unknown>): Sample {
+function toSample(result: Record<string, unknown>, round: number): Sample {
   const ms = Number(result.ms);
   const bytes = Number(result.bytes);
   if (!(ms > 0) || !(bytes >= 0)) throw new Error(`bad worker result ${JSON.stringify(result)}`);
   return {
+    round,
     ms,
     bytes,
     mibps: bytes / MiB / (ms / 1000),
@@ -129,7 +132,7 @@ export async function measure(
           ctx.log(`[${section}] ${scenario.label}: skipped: ${result.skipped}`);
           continue;
         }
-        const sample = toSample(result);
+        const sample = toSample(result, run);
         outcome.samples.push(sample);
         const rate =
           sample.uploads === undefined

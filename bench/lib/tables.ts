@@ -55,6 +55,8 @@ export interface Ratio {
   name: string;
   /** numerator / denominator, undefined when either is missing */
   value: number | undefined;
+  /** The median of the same ratio taken round by round (see ratios.ts), for reading only. */
+  paired: number | undefined;
   /** e.g. 0.95 for "≥ 95 %", 3 for "≥ 3×"; undefined when no target is stated */
   target: number | undefined;
   /** how the value is shown: percent or times */
@@ -67,14 +69,20 @@ function show(value: number, unit: '%' | '×'): string {
 }
 
 export function ratioTable(ratios: readonly Ratio[]): string[] {
-  const lines = ['| ratio | value | target | verdict | from |', '|---|---:|---:|---|---|'];
+  const lines = [
+    '| ratio | value | paired | target | verdict | from |',
+    '|---|---:|---:|---:|---|---|',
+  ];
   for (const r of ratios) {
     const value = r.value === undefined ? '—' : show(r.value, r.unit);
+    const paired = r.paired === undefined ? '—' : show(r.paired, r.unit);
     const target = r.target === undefined ? 'none stated' : `≥ ${show(r.target, r.unit)}`;
     let verdict = 'info';
     if (r.value === undefined) verdict = 'NOT MEASURED';
     else if (r.target !== undefined) verdict = r.value >= r.target ? 'PASS' : 'MISS';
-    lines.push(`| ${cell(r.name)} | ${value} | ${target} | ${verdict} | ${cell(r.detail)} |`);
+    lines.push(
+      `| ${cell(r.name)} | ${value} | ${paired} | ${target} | ${verdict} | ${cell(r.detail)} |`,
+    );
   }
   return lines;
 }
