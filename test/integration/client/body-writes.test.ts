@@ -23,6 +23,16 @@ describe('body writes (Node transport)', () => {
   });
   after(() => server.close());
 
+  /** Runs `body` with a fresh transport (no rate measured yet), closed after. */
+  async function withTransport(body: (transport: NodeTransport) => Promise<void>) {
+    const transport = new NodeTransport({ verifyTlsCert: true });
+    try {
+      await body(transport);
+    } finally {
+      await transport.close();
+    }
+  }
+
   async function create(transport: NodeTransport, length: number): Promise<string> {
     const created = await transport.request({
       method: 'POST',
@@ -53,9 +63,8 @@ describe('body writes (Node transport)', () => {
     return { response, progress };
   }
 
-  it('writes in 128 KiB slices while no rate is known, reporting progress after each', async () => {
-    const transport = new NodeTransport({ verifyTlsCert: true });
-    try {
+  it('writes in 128 KiB slices while no rate is known, reporting progress after each', () =>
+    withTransport(async (transport) => {
       const data = bytes(MiB, 11);
       const url = await create(transport, data.length);
       const { response, progress } = await patch(transport, url, 0, data);
@@ -67,14 +76,10 @@ describe('body writes (Node transport)', () => {
         Array.from({ length: slices }, (_, i) => (i + 1) * MIN_WRITE_SLICE),
       );
       assert.equal(sha256(await readFile(server.dataPath(url))), sha256(data));
-    } finally {
-      await transport.close();
-    }
-  });
+    }));
 
-  it('writes a chunk in one call after a fast answer, in half-MiB slices after a slower one', async () => {
-    const transport = new NodeTransport({ verifyTlsCert: true });
-    try {
+  it('writes a chunk in one call after a fast answer, in half-MiB slices after a slower one', () =>
+    withTransport(async (transport) => {
       const data = bytes(3 * MiB, 12);
       const url = await create(transport, data.length);
       // 1 MiB answered in 1 ms: a 20 ms slice would be 20 MiB
@@ -93,14 +98,10 @@ describe('body writes (Node transport)', () => {
       assert.equal(fresh.response.headers['upload-offset'], String(3 * MiB));
       assert.equal(fresh.progress.length, MiB / MIN_WRITE_SLICE);
       assert.equal(sha256(await readFile(server.dataPath(url))), sha256(data));
-    } finally {
-      await transport.close();
-    }
-  });
+    }));
 
-  it('measures the rate of an accepted body, never above what the caller saw', async () => {
-    const transport = new NodeTransport({ verifyTlsCert: true });
-    try {
+  it('measures the rate of an accepted body, never above what the caller saw', () =>
+    withTransport(async (transport) => {
       const data = bytes(MiB, 13);
       const url = await create(transport, data.length);
       assert.equal(
@@ -116,14 +117,10 @@ describe('body writes (Node transport)', () => {
       assert.ok(rate !== undefined && Number.isFinite(rate), `rate ${String(rate)}`);
       // the transport times from its first write to the answer, inside the caller's span
       assert.ok(rate >= MiB / seenMs, `${rate} bytes/ms < ${MiB / seenMs} seen by the caller`);
-    } finally {
-      await transport.close();
-    }
-  });
+    }));
 
-  it('does not measure a refused body, and forgets the rate when a request fails', async () => {
-    const transport = new NodeTransport({ verifyTlsCert: true });
-    try {
+  it('does not measure a refused body, and forgets the rate when a request fails', () =>
+    withTransport(async (transport) => {
       const data = bytes(MiB, 14);
       const url = await create(transport, 2 * MiB);
       // wrong offset: @tus/server answers 409 without storing the body
@@ -140,8 +137,5 @@ describe('body writes (Node transport)', () => {
       await assert.rejects(patch(transport, goneUrl, 0, data), { name: 'TusNetworkError' });
       assert.equal(transport.pacing.rateOf(goneOrigin), undefined);
       assert.ok(transport.pacing.rateOf(origin) !== undefined, 'other origins keep theirs');
-    } finally {
-      await transport.close();
-    }
-  });
+    }));
 });
