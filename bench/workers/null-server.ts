@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { exitWithParent } from './worker-io.js';
+import { serveOnLoopback } from './worker-io.js';
 
 interface NullUpload {
   offset: number;
@@ -132,14 +132,4 @@ const server = createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 30_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  process.stdout.write(`${JSON.stringify({ port })}\n`);
-});
-exitWithParent(() => server.close());
-process.on('SIGTERM', () => {
-  server.close();
-  server.closeAllConnections();
-  process.exit(0);
-});
+serveOnLoopback(server);

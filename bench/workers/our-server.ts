@@ -4,7 +4,7 @@
  * listening; exits when its parent goes away.
  */
 import { createServer, type RequestListener, Server } from 'node:http';
-import { exitWithParent, readArgs } from './worker-io.js';
+import { readArgs, serveOnLoopback } from './worker-io.js';
 
 interface OurServerArgs {
   distUrl: string;
@@ -28,14 +28,4 @@ else if (typeof handle === 'function') {
   throw new Error('createTusServer returned no http.Server, request listener or handle()');
 }
 server.keepAliveTimeout = 30_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  process.stdout.write(`${JSON.stringify({ port })}\n`);
-});
-exitWithParent(() => server.close());
-process.on('SIGTERM', () => {
-  server.close();
-  server.closeAllConnections();
-  process.exit(0);
-});
+serveOnLoopback(server);

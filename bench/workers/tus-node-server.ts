@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { FileStore } from '@tus/file-store';
 import { Server } from '@tus/server';
-import { exitWithParent, readArgs } from './worker-io.js';
+import { readArgs, serveOnLoopback } from './worker-io.js';
 
 interface TusNodeArgs {
   directory: string;
@@ -16,14 +16,4 @@ const tus = new Server({ path: '/files', datastore: new FileStore({ directory: a
 const server = createServer((req, res) => {
   tus.handle(req, res).catch(() => res.destroy());
 });
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  process.stdout.write(`${JSON.stringify({ port })}\n`);
-});
-exitWithParent(() => server.close());
-process.on('SIGTERM', () => {
-  server.close();
-  server.closeAllConnections();
-  process.exit(0);
-});
+serveOnLoopback(server);

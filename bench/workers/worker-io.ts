@@ -1,8 +1,10 @@
 /**
  * Shared by the bench worker processes: read the JSON argument, report peak RSS, print
- * one JSON result line, and die with the parent (stdin closes when the parent goes).
+ * one JSON result line, die with the parent (stdin closes when the parent goes); and for
+ * the server workers, listen on loopback and announce the port.
  */
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 
 /** The JSON object passed as the first command-line argument. */
 export function readArgs<T>(): T {
@@ -76,4 +78,22 @@ export function exitWithParent(onExit?: () => void): void {
   process.stdin.resume();
   // stdin must not keep a finished worker alive
   process.stdin.unref();
+}
+
+/**
+ * A bench server's life: listens on 127.0.0.1 (port 0), prints `{"port":N}` as its ready
+ * line, closes when the parent goes away, and exits on SIGTERM.
+ */
+export function serveOnLoopback(server: Server): void {
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    process.stdout.write(`${JSON.stringify({ port })}\n`);
+  });
+  exitWithParent(() => server.close());
+  process.on('SIGTERM', () => {
+    server.close();
+    server.closeAllConnections();
+    process.exit(0);
+  });
 }
