@@ -1,31 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startOurServer } from '../helpers/our-server.js';
+import { describe, it } from 'node:test';
 import { runCli, spawnCli } from './cli-runner.js';
-import { jsonLines, makeTempDir, sha256File, type TempDir } from './fixtures.js';
-import { type GateProxy, startGateProxy } from './gate-proxy.js';
-
-type OurServer = Awaited<ReturnType<typeof startOurServer>>;
+import { jsonLines, sha256File } from './fixtures.js';
+import { useGatedServer } from './gated-suite.js';
 
 const CHUNK = 64 * 1024;
 
 describe('cli interrupted uploads (child process, our server behind a gate)', () => {
-  let server: OurServer;
-  let proxy: GateProxy;
-  let dir: TempDir;
-
-  before(async () => {
-    server = await startOurServer();
-    proxy = await startGateProxy(server.endpoint);
-    dir = await makeTempDir();
-  });
-  after(async () => {
-    await proxy.close();
-    await server.close();
-    await dir.remove();
-  });
+  const suite = useGatedServer();
 
   it('resumes with `resume --url` after the child was killed mid-upload', async () => {
+    const { server, proxy, dir } = suite;
     const file = await dir.file('killed.bin', 16 * CHUNK + 123);
     proxy.holdPatchesAfter(4);
     const child = spawnCli([
@@ -61,6 +46,7 @@ describe('cli interrupted uploads (child process, our server behind a gate)', ()
   });
 
   it('Ctrl-C aborts cleanly: exit 130 and a resume command that works', async () => {
+    const { server, proxy, dir } = suite;
     const file = await dir.file('interrupted bin.dat', 8 * CHUNK);
     proxy.holdPatchesAfter(3);
     const child = spawnCli([

@@ -2,33 +2,18 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startOurServer } from '../helpers/our-server.js';
+import { describe, it } from 'node:test';
 import { runCli, spawnCli } from './cli-runner.js';
-import { jsonLines, makeTempDir, sha256File, type TempDir } from './fixtures.js';
-import { type GateProxy, startGateProxy } from './gate-proxy.js';
-
-type OurServer = Awaited<ReturnType<typeof startOurServer>>;
+import { jsonLines, sha256File } from './fixtures.js';
+import { useGatedServer } from './gated-suite.js';
 
 const CHUNK = 64 * 1024;
 
 describe('cli --store (URL storage across runs)', () => {
-  let server: OurServer;
-  let proxy: GateProxy;
-  let dir: TempDir;
-
-  before(async () => {
-    server = await startOurServer();
-    proxy = await startGateProxy(server.endpoint);
-    dir = await makeTempDir();
-  });
-  after(async () => {
-    await proxy.close();
-    await server.close();
-    await dir.remove();
-  });
+  const suite = useGatedServer();
 
   it('a plain re-run of `upload` resumes the killed upload from the server offset', async () => {
+    const { server, proxy, dir } = suite;
     const file = await dir.file('stored.bin', 12 * CHUNK + 9);
     const store = join(dir.path, 'state', 'urls.json');
     const endpoint = proxy.endpointFor(server.endpoint);
@@ -56,6 +41,7 @@ describe('cli --store (URL storage across runs)', () => {
   });
 
   it('--no-store neither reads nor writes the store file', async () => {
+    const { server, dir } = suite;
     const file = await dir.file('unstored.bin', 3 * CHUNK);
     const store = join(dir.path, 'never', 'urls.json');
     const run = await runCli([
