@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { NodeTransport } from '../../../src/transport/node-transport.node.js';
 import { MIN_WRITE_SLICE } from '../../../src/transport/write-pacing.js';
@@ -138,4 +139,49 @@ describe('body writes (Node transport)', () => {
       assert.equal(transport.pacing.rateOf(goneOrigin), undefined);
       assert.ok(transport.pacing.rateOf(origin) !== undefined, 'other origins keep theirs');
     }));
+
+  it(
+    'a body written in one call still stalls out when the server stops reading',
+    {
+      timeout: 20_000,
+    },
+    () =>
+      withTransport(async (transport) => {
+        // a server that takes the connection and never reads from it
+        const held: Socket[] = [];
+        const deaf = createServer((socket) => {
+          socket.pause();
+          held.push(socket);
+        });
+        await new Promise<void>((resolve) => deaf.listen(0, '127.0.0.1', resolve));
+        const url = `http://127.0.0.1:${(deaf.address() as AddressInfo).port}/files/deaf`;
+        const deafOrigin = new URL(url).origin;
+        try {
+          transport.pacing.measured(deafOrigin, MiB, 1);
+          const body = new Uint8Array(64 * MiB);
+          const progress: number[] = [];
+          await assert.rejects(
+            transport.request({
+              method: 'PATCH',
+              url,
+              headers: { ...TUS, 'Upload-Offset': '0' },
+              body,
+              timeout: 15_000,
+              stallTimeout: 300,
+              onUploadProgress: (sent) => progress.push(sent),
+            }),
+            { name: 'TusStallError', code: 'TUS_ERR_STALLED' },
+          );
+          // one write (whose end the kernel may or may not have taken), never a slice
+          assert.ok(
+            progress.every((sent) => sent === body.byteLength),
+            String(progress),
+          );
+          assert.equal(transport.pacing.rateOf(deafOrigin), undefined);
+        } finally {
+          for (const socket of held) socket.destroy();
+          await new Promise<void>((resolve) => deaf.close(() => resolve()));
+        }
+      }),
+  );
 });
