@@ -101,7 +101,7 @@ describe('body writes (Node transport)', () => {
       assert.equal(sha256(await readFile(server.dataPath(url))), sha256(data));
     }));
 
-  it('measures the rate of an accepted body, never above what the caller saw', () =>
+  it('measures the rate of an accepted body, no lower than the rate the caller timed', () =>
     withTransport(async (transport) => {
       const data = bytes(MiB, 13);
       const url = await create(transport, data.length);
