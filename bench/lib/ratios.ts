@@ -23,7 +23,8 @@ function paired(
   const ratios: number[] = [];
   for (const sample of ctx.outcomes.get(aKey)?.samples ?? []) {
     const b = byRound.get(sample.round);
-    if (b !== undefined && denominator(b) > 0) ratios.push(sample.mibps / denominator(b));
+    const under = b === undefined ? 0 : denominator(b);
+    if (under > 0) ratios.push(sample.mibps / under);
   }
   return ratios.length === 0 ? undefined : median(ratios);
 }

@@ -22,14 +22,14 @@ import {
   TusTimeoutError,
 } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
-import type {
-  HttpRequest,
-  HttpResponse,
-  HttpTransport,
-  TransportOptions,
+import {
+  DEFAULT_MAX_RESPONSE_BODY,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  messageWithCode,
+  type TransportOptions,
 } from './http-transport.js';
-
-const DEFAULT_MAX_RESPONSE_BODY = 65_536;
 
 /** The `fetch` this transport calls; a parameter so tests (or a polyfill) can pass one. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
@@ -202,8 +202,7 @@ function messageOf(error: unknown): string {
     const cause = (error as { cause?: unknown }).cause;
     // Node's fetch says only "fetch failed" and keeps the reason (ECONNREFUSED...) in `cause`.
     if (cause instanceof Error && cause.message !== '' && !error.message.includes(cause.message)) {
-      const code = (cause as { code?: unknown }).code;
-      return `${error.message}: ${typeof code === 'string' && !cause.message.includes(code) ? `${code} ` : ''}${cause.message}`;
+      return `${error.message}: ${messageWithCode(cause)}`;
     }
     return error.message;
   }

@@ -6,6 +6,7 @@
  * Failures are thrown as `TusNetworkError` (connection refused/reset...),
  * `TusTimeoutError` (`timeout` exceeded), `TusStallError` (no progress for
  * `stallTimeout`). When `signal` aborts, the promise rejects with `signal.reason`.
+ * Also here: the default and the error wording both implementations share.
  */
 
 export interface HttpRequest {
@@ -22,7 +23,10 @@ export interface HttpRequest {
   stallTimeout?: number | undefined;
   /** Called as the body goes out, with the bytes of the body sent so far. */
   onUploadProgress?: ((bytesSent: number) => void) | undefined;
-  /** Bytes of response body to keep at most; the rest is read and dropped. @default 65536 */
+  /**
+   * Bytes of response body to keep at most; the rest is read and dropped.
+   * @default 65536 (`DEFAULT_MAX_RESPONSE_BODY`)
+   */
   maxResponseBody?: number | undefined;
 }
 
@@ -38,6 +42,20 @@ export interface HttpTransport {
   request(request: HttpRequest): Promise<HttpResponse>;
   /** Releases sockets. */
   close(): Promise<void>;
+}
+
+/** `HttpRequest.maxResponseBody` when not given, in both transports. */
+export const DEFAULT_MAX_RESPONSE_BODY = 65_536;
+
+/** An error's message, led by its system code (`ECONNREFUSED ...`) when the message lacks it. */
+export function messageWithCode(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && !error.message.includes(code)
+      ? `${code} ${error.message}`
+      : error.message;
+  }
+  return String(error);
 }
 
 export interface TransportOptions {

@@ -13,15 +13,15 @@ import {
   TusTimeoutError,
 } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
-import type {
-  HttpRequest,
-  HttpResponse,
-  HttpTransport,
-  TransportOptions,
+import {
+  DEFAULT_MAX_RESPONSE_BODY,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+  messageWithCode,
+  type TransportOptions,
 } from './http-transport.js';
 import { WritePacing } from './write-pacing.js';
-
-const DEFAULT_MAX_RESPONSE_BODY = 65_536;
 
 export class NodeTransport implements HttpTransport {
   readonly #http: HttpAgent;
@@ -155,7 +155,10 @@ function send(
     });
   } catch (cause) {
     fail(
-      new TusNetworkError(`${method} ${details.url}: ${messageOf(cause)}`, { ...details, cause }),
+      new TusNetworkError(`${method} ${details.url}: ${messageWithCode(cause)}`, {
+        ...details,
+        cause,
+      }),
     );
     return;
   }
@@ -165,7 +168,10 @@ function send(
   });
   clientRequest.on('error', (cause: Error) => {
     fail(
-      new TusNetworkError(`${method} ${details.url}: ${messageOf(cause)}`, { ...details, cause }),
+      new TusNetworkError(`${method} ${details.url}: ${messageWithCode(cause)}`, {
+        ...details,
+        cause,
+      }),
     );
   });
   clientRequest.on('response', (response: IncomingMessage) => {
@@ -176,11 +182,14 @@ function send(
     }
     readResponse(response, req, alive, succeed, (cause) =>
       fail(
-        new TusNetworkError(`${method} ${details.url}: response broke off: ${messageOf(cause)}`, {
-          ...details,
-          status: response.statusCode,
-          cause,
-        }),
+        new TusNetworkError(
+          `${method} ${details.url}: response broke off: ${messageWithCode(cause)}`,
+          {
+            ...details,
+            status: response.statusCode,
+            cause,
+          },
+        ),
       ),
     );
   });
@@ -259,14 +268,4 @@ function headersOf(response: IncomingMessage): Record<string, string> {
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' && !error.message.includes(code)
-      ? `${code} ${error.message}`
-      : error.message;
-  }
-  return String(error);
 }
