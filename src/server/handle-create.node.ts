@@ -136,7 +136,7 @@ async function createFinal(
 }
 
 /** Stores a new upload and runs `onUploadCreate`; a refusal there removes it again. */
-async function created(context: ServerContext, upload: StoredUpload): Promise<void> {
+export async function created(context: ServerContext, upload: StoredUpload): Promise<void> {
   await context.store.create(upload);
   try {
     await context.options.onUploadCreate?.({ ...upload });

@@ -8,6 +8,13 @@ import { TUS_VERSION } from '../protocol/constants.js';
 import { FileStore, isUploadId } from './file-store.node.js';
 import { handleCreate } from './handle-create.node.js';
 import { handleDelete, handleHead, handlePatch } from './handle-upload.node.js';
+import {
+  DRAFT_REQUEST_HEADERS,
+  DRAFT_RESPONSE_HEADERS,
+  isDraftRequest,
+  optionsLimitHeader,
+  routeDraft,
+} from './ietf/draft-router.node.js';
 import { SERVER_CHECKSUM_ALGORITHMS } from './request-headers.js';
 import { isExpired, type Reply, type ServerContext, UploadLocks } from './server-context.js';
 import {
@@ -44,13 +51,14 @@ const TUS_HEADERS = [
 ];
 const ALLOW_HEADERS = [
   ...TUS_HEADERS,
+  ...DRAFT_REQUEST_HEADERS,
   'Authorization',
   'Content-Type',
   'Cache-Control',
   'X-HTTP-Method-Override',
   'X-Requested-With',
 ].join(', ');
-const EXPOSE_HEADERS = [...TUS_HEADERS, 'Location'].join(', ');
+const EXPOSE_HEADERS = [...TUS_HEADERS, ...DRAFT_RESPONSE_HEADERS, 'Location'].join(', ');
 const METHODS = 'POST, HEAD, PATCH, DELETE, OPTIONS';
 
 export class TusServer {
@@ -173,7 +181,7 @@ export class TusServer {
     let reply: Reply | undefined;
     try {
       await this.#ready;
-      reply = await this.#route(req);
+      reply = await this.#route(req, res);
     } catch (error) {
       reply = this.#errorReply(error);
     }
@@ -185,13 +193,15 @@ export class TusServer {
     this.#send(req, res, reply);
   }
 
-  async #route(req: IncomingMessage): Promise<Reply | undefined> {
+  async #route(req: IncomingMessage, res: ServerResponse): Promise<Reply | undefined> {
     const override = req.headers['x-http-method-override'];
     const method = (typeof override === 'string' ? override : (req.method ?? '')).toUpperCase();
     const target = this.#target(req.url ?? '/');
     if (target === undefined)
       throw new TusServerRequestError(404, `nothing here; uploads live under ${this.options.path}`);
     if (method === 'OPTIONS') return this.#options(req);
+    // The IETF draft is told apart here, at the edge, and handled in src/server/ietf.
+    if (isDraftRequest(req.headers)) return routeDraft(this.#context, req, res, method, target);
     const version = req.headers['tus-resumable'];
     if (version !== TUS_VERSION) {
       throw new TusServerRequestError(
@@ -237,6 +247,7 @@ export class TusServer {
     };
     if (Number.isFinite(this.options.maxSize))
       headers['Tus-Max-Size'] = String(this.options.maxSize);
+    Object.assign(headers, optionsLimitHeader(this.options, req.headers));
     if (req.headers['access-control-request-method'] !== undefined) {
       headers['Access-Control-Allow-Methods'] = METHODS;
       headers['Access-Control-Allow-Headers'] = ALLOW_HEADERS;
@@ -255,7 +266,7 @@ export class TusServer {
 
   #send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
     res.statusCode = reply.status;
-    res.setHeader('Tus-Resumable', TUS_VERSION);
+    if (!isDraftRequest(req.headers)) res.setHeader('Tus-Resumable', TUS_VERSION);
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
     const origin = req.headers.origin;
     if (origin !== undefined && this.#originAllowed(origin)) {
@@ -264,7 +275,7 @@ export class TusServer {
       res.setHeader('Vary', 'Origin');
     }
     if (reply.body !== undefined && reply.status !== 204 && req.method !== 'HEAD') {
-      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.setHeader('Content-Type', reply.contentType ?? 'text/plain; charset=utf-8');
       res.end(`${reply.body}\n`);
     } else {
       res.end();

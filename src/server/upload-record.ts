@@ -3,6 +3,7 @@
  * is answered with.
  */
 import { TusError, type TusErrorDetails } from '../errors/tus-error.js';
+import type { DraftState } from './ietf/draft-state.js';
 
 /** One upload as the server stores it. */
 export interface StoredUpload {
@@ -20,6 +21,8 @@ export interface StoredUpload {
   createdAt: number;
   /** ms since the epoch after which an unfinished upload is gone; absent = never. */
   expiresAt?: number | undefined;
+  /** Present on an upload created through the IETF draft (src/server/ietf). */
+  draft?: DraftState | undefined;
 }
 
 export function isComplete(upload: StoredUpload): boolean {
