@@ -48,6 +48,11 @@ export async function createDraftUpload(
       ...limitHeader(rules, options),
     });
   }
+  if ((contentLength(req.headers) ?? 0) > options.maxChunkSize) {
+    refuse(413, `a request may carry at most ${options.maxChunkSize} bytes`, {
+      ...limitHeader(rules, options),
+    });
+  }
   const digests = digestField(req.headers, 'Content-Digest');
   const now = Date.now();
   let upload: StoredUpload = {

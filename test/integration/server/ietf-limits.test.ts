@@ -63,6 +63,16 @@ describe('our server, IETF draft: Upload-Limit', () => {
     assert.equal(head.headers['upload-offset'], '0');
   });
 
+  it('a creation body over max-append-size is 413 before any upload exists', async () => {
+    const response = await draft('POST', server.endpoint, {
+      headers: { 'Upload-Complete': '?1' },
+      body: 'x'.repeat(1001),
+    });
+    assert.equal(response.status, 413);
+    assert.deepEqual(response.interim, []);
+    assert.match(String(response.headers['upload-limit']), /max-append-size=1000/);
+  });
+
   it('a length over max-size is 413 at creation, before any upload exists', async () => {
     const response = await draft('POST', server.endpoint, {
       headers: { 'Upload-Complete': '?0', 'Upload-Length': '5001' },
