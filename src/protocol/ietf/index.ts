@@ -1,5 +1,15 @@
 /** The pure layer of the IETF resumable-upload draft: its fields built and parsed, no I/O. */
 export {
+  type AppendMessage,
+  appendHeaders,
+  type CreationMessage,
+  creationHeaders,
+  interimLocation,
+  readUploadState,
+  type UploadState,
+  versionHeaders,
+} from './client-messages.js';
+export {
   formatContentDisposition,
   parseDispositionFilename,
 } from './content-disposition.js';
