@@ -24,6 +24,7 @@ import { drainAllowanceMs, OS_BUFFER_BYTES, RequestWatchdog } from './request-wa
 import { WritePacing } from './write-pacing.js';
 
 export class NodeTransport implements HttpTransport {
+  readonly showsInterimResponses = true;
   readonly #http: HttpAgent;
   readonly #https: HttpsAgent;
   /** @internal How large the body's writes are, from the rate each origin last showed. */
@@ -130,6 +131,17 @@ function send(
     return;
   }
   clientRequest.on('socket', () => watchdog.alive());
+  const onInterim = req.onInterimResponse;
+  if (onInterim !== undefined) {
+    clientRequest.on('information', (info) => {
+      watchdog.alive();
+      const interim: Record<string, string> = {};
+      for (const [name, value] of Object.entries(info.headers)) {
+        if (value !== undefined) interim[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      onInterim(info.statusCode, interim);
+    });
+  }
   clientRequest.on('error', (cause: Error) => fail(networkError(cause)));
   clientRequest.on('response', (response: IncomingMessage) => {
     watchdog.answered();

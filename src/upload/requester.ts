@@ -2,7 +2,12 @@
 import type { TusError } from '../errors/index.js';
 import type { ResolvedClientOptions } from '../options.js';
 import { displayUrl } from '../protocol/location.js';
-import type { HttpResponse, HttpTransport, RequestBody } from '../transport/http-transport.js';
+import type {
+  HttpRequest,
+  HttpResponse,
+  HttpTransport,
+  RequestBody,
+} from '../transport/http-transport.js';
 import type { ProtocolRequester, UploadProtocol } from './protocols/upload-protocol.js';
 import { abortError, errorFromResponse, uploadFailed } from './response-errors.js';
 import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
@@ -12,6 +17,7 @@ export interface SendInit {
   body?: RequestBody | undefined;
   signal?: AbortSignal | undefined;
   onUploadProgress?: ((bytesSent: number) => void) | undefined;
+  onInterimResponse?: HttpRequest['onInterimResponse'];
 }
 
 export class Requester implements ProtocolRequester {
@@ -40,6 +46,7 @@ export class Requester implements ProtocolRequester {
       timeout: o.timeout,
       requestTimeout: o.requestTimeout,
       onUploadProgress: init.onUploadProgress,
+      onInterimResponse: init.onInterimResponse,
     });
     if (o.afterResponse !== undefined) await o.afterResponse(method, url, response.status);
     this.protocol.checkAnswer(method, url, response);
