@@ -55,10 +55,10 @@ import { createFinal } from './upload/parallel-final.js';
 import { checkParallelOptions, type ParallelPlan } from './upload/parallel-options.js';
 import { partialUrlStore } from './upload/parallel-store.js';
 import { uploadParallel } from './upload/parallel-upload.js';
-import { tusV1 } from './upload/protocols/tus-v1.js';
+import { protocolFor } from './upload/protocols/protocol-for.js';
 import type { UploadProtocol } from './upload/protocols/upload-protocol.js';
 import { Requester } from './upload/requester.js';
-import { requireExtension } from './upload/server-extensions.js';
+import { requireFeature } from './upload/server-extensions.js';
 import { Uploader, type UploaderContext, type UploaderSettings } from './upload/uploader.js';
 import { createUrlStore, type UrlStore, uploadStored } from './upload/url-store.js';
 
@@ -85,7 +85,7 @@ export class BaseTusClient implements TusClientApi {
       verifyTlsCert: this.#options.verifyTlsCert,
       maxBytesPerSecond: this.#options.maxBytesPerSecond,
     });
-    this.#protocol = tusV1;
+    this.#protocol = protocolFor(this.#options.protocol, this.#transport);
     this.#requester = new Requester(this.#transport, this.#options, this.#protocol);
     this.#context = {
       endpoint: this.url,
@@ -232,7 +232,7 @@ export class BaseTusClient implements TusClientApi {
       createHeaders: { 'Upload-Concat': 'partial' },
     });
     try {
-      await requireExtension(
+      await requireFeature(
         this.#context,
         'concatenation',
         'for createPartialUpload',
@@ -257,7 +257,7 @@ export class BaseTusClient implements TusClientApi {
     const checked = urls.map((url: unknown) => checkUploadUrl(url));
     const metadataHeader = this.#metadataHeader(options.metadata);
     const signal = checkSignal(options.signal);
-    await requireExtension(this.#context, 'concatenation', 'for createFinalUpload', signal);
+    await requireFeature(this.#context, 'concatenation', 'for createFinalUpload', signal);
     return createFinal(this.#context, checked, metadataHeader, signal);
   }
 
@@ -291,7 +291,7 @@ export class BaseTusClient implements TusClientApi {
     return {
       offset,
       length,
-      complete: length !== undefined && offset >= length,
+      complete: state.complete ?? (length !== undefined && offset >= length),
       metadata: decodeMetadata(state.metadataHeader, this.#options.metadataEncoding, {
         method: 'HEAD',
         url: displayUrl(target),

@@ -6,6 +6,7 @@
 
 import { Fingerprint, type Fingerprinter, isFingerprinter } from './fingerprint/fingerprinter.js';
 import { CHECKSUM_ALGORITHMS, isChecksumAlgorithm } from './protocol/checksum.js';
+import { DRAFT_PROTOCOLS, isDraftProtocol } from './protocol/ietf/interop.js';
 import {
   METADATA_ENCODINGS,
   type MetadataEncoding,
@@ -18,6 +19,7 @@ import type {
   ChecksumAlgorithm,
   ShouldRetryHook,
 } from './types.js';
+import type { ProtocolName } from './upload/protocols/upload-protocol.js';
 
 export interface TusClientOptions {
   /**
@@ -100,6 +102,14 @@ export interface TusClientOptions {
    * @default false
    */
   uploadDataDuringCreation?: boolean | undefined;
+  /**
+   * The resumable-upload protocol to speak: tus 1.0, or the IETF draft "Resumable Uploads
+   * for HTTP" in the interop version of draft -03 (5), -05 (6) or -12 (8). The draft has no
+   * concatenation (`parallelUploads`); see docs/protocols.md for what each sends.
+   * @default 'tus-v1'
+   * @example { protocol: 'ietf-draft-12' }
+   */
+  protocol?: ProtocolName | undefined;
 }
 
 /** Every key of `TusClientOptions`; the compiler keeps it complete. */
@@ -123,6 +133,7 @@ export const CLIENT_OPTION_KEYS: { readonly [K in keyof TusClientOptions]-?: tru
   fingerprinter: true,
   removeFingerprintOnSuccess: true,
   uploadDataDuringCreation: true,
+  protocol: true,
 };
 
 /** Options after defaults and validation. */
@@ -147,6 +158,7 @@ export interface ResolvedClientOptions {
   fingerprinter: Fingerprinter;
   removeFingerprintOnSuccess: boolean;
   uploadDataDuringCreation: boolean;
+  protocol: ProtocolName;
 }
 
 export const DEFAULTS = {
@@ -163,6 +175,7 @@ export const DEFAULTS = {
   storeUrl: false,
   removeFingerprintOnSuccess: true,
   uploadDataDuringCreation: false,
+  protocol: 'tus-v1',
   /** Retries per chunk of an `Uploader` made with `createUploader` (as in the seed). */
   uploaderMaxRetries: 0,
 } as const;
@@ -201,6 +214,7 @@ export function validateClientOptions(options: unknown): ResolvedClientOptions {
     uploadDataDuringCreation:
       checkBoolean('uploadDataDuringCreation', o.uploadDataDuringCreation) ??
       DEFAULTS.uploadDataDuringCreation,
+    protocol: checkProtocol(o.protocol),
   };
 }
 
@@ -283,6 +297,20 @@ export function checkDuration(
     );
   }
   return value;
+}
+
+/** The `protocol` option's values, the default first. */
+export const PROTOCOL_NAMES = [
+  'tus-v1',
+  ...Object.keys(DRAFT_PROTOCOLS),
+] as readonly ProtocolName[];
+
+function checkProtocol(value: unknown): ProtocolName {
+  if (value === undefined) return DEFAULTS.protocol;
+  if (value === 'tus-v1' || isDraftProtocol(value)) return value;
+  throw new TypeError(
+    `protocol must be one of ${PROTOCOL_NAMES.map((name) => `'${name}'`).join(', ')}, got ${show(value)}`,
+  );
 }
 
 function checkBoolean(name: string, value: unknown): boolean | undefined {
