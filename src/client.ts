@@ -177,6 +177,7 @@ export class BaseTusClient implements TusClientApi {
             stopAt: options.stopAt,
             source: settings.source,
             onCreated: settings.onCreated,
+            inputSha256: settings.inputSha256,
           });
           try {
             const url = await uploader.upload();
@@ -349,6 +350,7 @@ export class BaseTusClient implements TusClientApi {
       /** An input opened already (URL storage fingerprinted it); the uploader reads it. */
       source?: UploadSource | undefined;
       onCreated?: UploaderSettings['onCreated'];
+      inputSha256?: string | undefined;
       /** The client's context, or one with per-uploader overrides. */
       context?: UploaderContext | undefined;
     },
@@ -361,6 +363,7 @@ export class BaseTusClient implements TusClientApi {
           ? this.#platform.openSource(input)
           : Promise.resolve(extra.source),
       onCreated: extra.onCreated,
+      inputSha256: extra.inputSha256,
       uploadUrl: extra.uploadUrl,
       metadataHeader,
       createHeaders: extra.createHeaders,

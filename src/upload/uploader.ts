@@ -58,6 +58,8 @@ export interface UploaderSettings {
   deferLength?: 'unknown' | 'always' | undefined;
   /** Called once the server created the upload, before the first append (URL storage). */
   onCreated?: ((uploadUrl: string) => Promise<void> | void) | undefined;
+  /** SHA-256 (hex) of the whole input, when known already (the default fingerprint). */
+  inputSha256?: string | undefined;
   /** Bytes per chunk, or `'auto'` (sizes follow the link, chunk-sizing.ts). */
   chunkSize: number | 'auto';
   maxRetries: number;
@@ -284,6 +286,7 @@ export class Uploader {
       signal: this.#settings.signal,
       onUploadProgress: body === undefined ? undefined : (sent) => this.#progress.sending(sent),
       onLocation: (url) => this.#located(url),
+      inputSha256: this.#settings.inputSha256,
     });
     const ms = performance.now() - began;
     if (body !== undefined) this.#sizer?.chunkDone(created.offset, ms);

@@ -121,6 +121,8 @@ export interface StoredUploadDeps {
     source: UploadSource;
     uploadUrl?: string | undefined;
     onCreated?: ((uploadUrl: string) => Promise<void>) | undefined;
+    /** SHA-256 (hex) of the whole input, when the fingerprint computed it anyway. */
+    inputSha256?: string | undefined;
   }): Promise<{ url: string; complete: boolean }>;
 }
 
@@ -164,6 +166,7 @@ export async function uploadStored(
   return finish(
     await deps.upload({
       source: borrowedSource(source),
+      inputSha256: /^size:\d+--sha256:([0-9a-f]{64})$/.exec(fingerprint)?.[1],
       onCreated: async (uploadUrl) => {
         await store.remember(fingerprint, uploadUrl, source.size, deps.metadata);
         await deps.onUploadUrlAvailable?.(uploadUrl);

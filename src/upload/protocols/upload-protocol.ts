@@ -49,6 +49,11 @@ export interface CreateArgs {
    * protocol announces it early (the draft's 104), so that it can be stored at once.
    */
   onLocation?: ((url: string) => void) | undefined;
+  /**
+   * SHA-256 (hex) of the whole input when the client computed it anyway (the default
+   * fingerprint): sent where the protocol has a field for it (the draft's `Repr-Digest`).
+   */
+  inputSha256?: string | undefined;
 }
 
 /**
