@@ -6,7 +6,8 @@
  * Creation `POST` with `Upload-Complete` (`?1` when the body is the whole input), the file
  * named by `Content-Disposition` / `Content-Type`, and the 104's `Location` handed on the
  * moment it arrives; offset retrieval `HEAD`; append `PATCH` with `Upload-Offset`,
- * `Upload-Complete` (`?1` on the last bytes) and `Content-Digest` from the `checksum` option.
+ * `Upload-Complete` (`?1` on the last bytes) and `Content-Digest` from the `checksum` option;
+ * `Repr-Digest` at creation when the input's SHA-256 is known already (the fingerprint).
  * Where the transport cannot show a 104 (browsers), creations carry no body: the URL is known
  * before any byte is sent.
  */
@@ -85,6 +86,10 @@ export function ietfDraft(protocol: DraftProtocol, platform: DraftPlatform): Upl
           body !== undefined && algorithm !== undefined && body.digest !== undefined
             ? { algorithm, base64: body.digest }
             : undefined,
+        reprDigest:
+          args.inputSha256 === undefined
+            ? undefined
+            : new Map([['sha-256', hexBytes(args.inputSha256)]]),
       });
       if (args.metadataHeader !== undefined) headers['Upload-Metadata'] = args.metadataHeader;
       let early: string | undefined;
@@ -225,4 +230,11 @@ function fileOf(metadataHeader: string | undefined): { filename?: string; filety
   } catch {
     return {};
   }
+}
+
+function hexBytes(hex: string): Uint8Array {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++)
+    bytes[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
 }
