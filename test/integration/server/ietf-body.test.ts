@@ -82,49 +82,61 @@ describe('our server, IETF draft: bodies', () => {
   it('a new request ends one still writing: HEAD sees its bytes, the old connection is cut', async () => {
     const created = await draft('POST', server.endpoint, { headers: { 'Upload-Complete': '?0' } });
     const url = absolute(created.headers.location);
-    const sent = randomBytes(10_000);
+    const MiB = 1024 * 1024;
+    const sent = randomBytes(1.5 * MiB);
     const stuck = draftStuck('PATCH', url, {
       headers: { ...PARTIAL, 'Upload-Complete': '?0', 'Upload-Offset': '0' },
-      length: 50_000,
+      length: 3 * MiB,
       sent,
     });
     await stuck.written;
-    // Wait until the server holds the writer's bytes in its file (the write is buffered).
-    for (let i = 0; i < 200 && (await readFile(server.dataPath(url))).length < sent.length; i++) {
+    // The server writes in batches of 1 MiB: once the first is on disk the writer is busy.
+    for (let i = 0; i < 500 && (await readFile(server.dataPath(url))).length < MiB; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const head = await draft('HEAD', url);
     assert.equal(head.status, 204);
-    assert.equal(head.headers['upload-offset'], String(sent.length));
+    const offset = Number(head.headers['upload-offset']);
+    assert.ok(offset >= MiB && offset <= sent.length, String(offset));
     await stuck.closed;
+    assert.deepEqual(await readFile(server.dataPath(url)), sent.subarray(0, offset));
     const next = await draft('PATCH', url, {
-      headers: { ...PARTIAL, 'Upload-Complete': '?1', 'Upload-Offset': String(sent.length) },
-      body: 'end',
+      headers: { ...PARTIAL, 'Upload-Complete': '?1', 'Upload-Offset': String(offset) },
+      body: sent.subarray(offset),
     });
     assert.equal(next.status, 200);
-    assert.deepEqual(
-      await readFile(server.dataPath(url)),
-      Buffer.concat([sent, Buffer.from('end')]),
-    );
+    assert.deepEqual(await readFile(server.dataPath(url)), sent);
   });
 
-  it('an append ends an older append still writing, and is taken (not 423)', async () => {
+  it('an append ends an older append still writing and is answered (409 at its offset, not 423)', async () => {
     const created = await draft('POST', server.endpoint, { headers: { 'Upload-Complete': '?0' } });
     const url = absolute(created.headers.location);
+    const MiB = 1024 * 1024;
+    const sent = randomBytes(MiB + 1000);
     const stuck = draftStuck('PATCH', url, {
       headers: { ...PARTIAL, 'Upload-Complete': '?0', 'Upload-Offset': '0' },
-      length: 1000,
-      sent: Buffer.alloc(0),
+      length: 2 * MiB,
+      sent,
     });
     await stuck.written;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 500 && (await readFile(server.dataPath(url))).length < MiB; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // This client lost track: it starts again from 0, while the old request still writes.
     const next = await draft('PATCH', url, {
       headers: { ...PARTIAL, 'Upload-Complete': '?1', 'Upload-Offset': '0' },
-      body: 'mine',
+      body: sent,
     });
-    assert.equal(next.status, 200);
     await stuck.closed;
-    assert.equal(await readFile(server.dataPath(url), 'utf8'), 'mine');
+    assert.equal(next.status, 409);
+    const offset = Number(next.headers['upload-offset']);
+    assert.ok(offset >= MiB && offset <= sent.length, String(offset));
+    const rest = await draft('PATCH', url, {
+      headers: { ...PARTIAL, 'Upload-Complete': '?1', 'Upload-Offset': String(offset) },
+      body: sent.subarray(offset),
+    });
+    assert.equal(rest.status, 200);
+    assert.deepEqual(await readFile(server.dataPath(url)), sent);
   });
 
   it('Content-Digest: a match is appended, a mismatch is 400 and appends nothing', async () => {
