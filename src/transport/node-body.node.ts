@@ -46,7 +46,7 @@ export async function writeRequestBody(
       const flowing = request.write(part, (error) => {
         if (!error) onWritten(part.byteLength);
       });
-      if (!flowing && waitForDrain) await drained(request);
+      if (!flowing) await drained(request);
     }
   }
   if (!request.destroyed) request.end();

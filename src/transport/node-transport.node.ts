@@ -20,7 +20,12 @@ import {
 } from './http-transport.js';
 import { writeRequestBody } from './node-body.node.js';
 import { RateLimiter } from './rate-limiter.js';
-import { drainAllowanceMs, OS_BUFFER_BYTES, RequestWatchdog } from './request-watchdog.js';
+import {
+  burstAllowanceMs,
+  drainAllowanceMs,
+  OS_BUFFER_BYTES,
+  RequestWatchdog,
+} from './request-watchdog.js';
 import { WritePacing } from './write-pacing.js';
 
 export class NodeTransport implements HttpTransport {
@@ -152,22 +157,22 @@ function send(
     );
   });
   bodyStarted = performance.now();
-  /** When the bytes written passed what the OS buffers: from then on, writes go at the link's pace. */
+  /** When the bytes written first passed what the OS buffers: from then on, at the link's pace. */
   let bufferFilledAt: number | undefined;
+  /** This body's own pace once the OS buffers were full, else the origin's last rate. */
+  const rateSeen = (): number | undefined => {
+    const elapsed = bufferFilledAt === undefined ? 0 : performance.now() - bufferFilledAt;
+    return sent >= 2 * OS_BUFFER_BYTES && elapsed > 0
+      ? (sent - OS_BUFFER_BYTES) / elapsed
+      : pacing.rateOf(origin);
+  };
   const onWritten = (bytes: number) => {
     sent += bytes;
     watchdog.alive();
     req.onUploadProgress?.(sent);
     if (bufferFilledAt === undefined && sent >= OS_BUFFER_BYTES) bufferFilledAt = performance.now();
-    if (sent === length) {
-      const elapsed = bufferFilledAt === undefined ? 0 : performance.now() - bufferFilledAt;
-      // This body's own pace once the buffers were full, else the origin's last rate.
-      const rate =
-        length >= 2 * OS_BUFFER_BYTES && elapsed > 0
-          ? (length - OS_BUFFER_BYTES) / elapsed
-          : pacing.rateOf(origin);
-      watchdog.sent(drainAllowanceMs(length, rate));
-    }
+    if (sent === length) watchdog.sent(drainAllowanceMs(length, rateSeen()));
+    else watchdog.allowGap(burstAllowanceMs(sent, rateSeen()));
   };
   if (length === 0) watchdog.sent();
   writeRequestBody(clientRequest, body, {
