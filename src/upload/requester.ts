@@ -1,10 +1,12 @@
 /** One tus request: common headers, the hooks, the transport; and retries for small ones. */
 import { type TusError, TusProtocolError } from '../errors/index.js';
+import { redactHeaders } from '../errors/redact.js';
 import type { ResolvedClientOptions } from '../options.js';
 import { TUS_VERSION } from '../protocol/constants.js';
 import { displayUrl } from '../protocol/location.js';
 import type { HttpResponse, HttpTransport } from '../transport/http-transport.js';
-import { abortError, errorFromResponse, redactHeaders, uploadFailed } from './response-errors.js';
+import { CredentialPolicy } from './credential-policy.js';
+import { abortError, errorFromResponse, uploadFailed } from './response-errors.js';
 import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
 
 export interface SendInit {
@@ -16,28 +18,33 @@ export interface SendInit {
 export class Requester {
   readonly transport: HttpTransport;
   readonly options: ResolvedClientOptions;
+  /** Where requests may go and which carry credentials (credential-policy.ts). */
+  readonly policy: CredentialPolicy;
 
-  constructor(transport: HttpTransport, options: ResolvedClientOptions) {
+  constructor(transport: HttpTransport, options: ResolvedClientOptions, endpoint: string) {
     this.transport = transport;
     this.options = options;
+    this.policy = new CredentialPolicy(endpoint, options);
   }
 
   /** Sends one request with `Tus-Resumable`, the client's headers and the hooks. */
   async send(method: string, url: string, init: SendInit = {}): Promise<HttpResponse> {
     const o = this.options;
+    this.policy.checkTarget(method, url);
     const headers: Record<string, string> = { ...o.headers, 'Tus-Resumable': TUS_VERSION };
     if (init.headers !== undefined) Object.assign(headers, init.headers);
     if (o.beforeRequest !== undefined) await o.beforeRequest(method, url, headers);
     const response = await this.transport.request({
       method,
       url,
-      headers,
+      headers: this.policy.headersFor(url, headers),
       body: init.body,
       signal: init.signal,
       timeout: o.timeout,
       stallTimeout: o.stallTimeout,
     });
     if (o.afterResponse !== undefined) await o.afterResponse(method, url, response.status);
+    this.policy.checkResponse(method, url, response);
     checkVersion(method, url, response);
     return response;
   }
