@@ -79,7 +79,7 @@ export class BaseTusClient implements TusClientApi {
     this.#options = validateClientOptions(options);
     this.#platform = platform;
     this.#transport = platform.createTransport({ verifyTlsCert: this.#options.verifyTlsCert });
-    this.#requester = new Requester(this.#transport, this.#options);
+    this.#requester = new Requester(this.#transport, this.#options, this.url);
     this.#context = {
       endpoint: this.url,
       requester: this.#requester,
@@ -208,7 +208,11 @@ export class BaseTusClient implements TusClientApi {
     );
     if (Object.keys(defined).length === 0) return this.#context;
     const options: ResolvedClientOptions = { ...this.#options, ...defined };
-    return { ...this.#context, options, requester: new Requester(this.#transport, options) };
+    return {
+      ...this.#context,
+      options,
+      requester: new Requester(this.#transport, options, this.url),
+    };
   }
 
   async createPartialUpload(options: CreatePartialUploadOptions): Promise<string> {
