@@ -180,6 +180,14 @@ function send(
     if (body !== undefined && status >= 200 && status < 300) {
       pacing.measured(origin, body.byteLength, performance.now() - bodyStarted);
     }
+    // A HEAD answer is complete with its headers (RFC 9110 §9.3.2). A server that sends a
+    // body anyway makes the parser fail the socket ("Data after Connection: close") once
+    // the answer is here: settled first, that failure is ignored.
+    if (method === 'HEAD') {
+      succeed({ status, headers: headersOf(response), body: '' });
+      response.resume();
+      return;
+    }
     readResponse(response, req, alive, succeed, (cause) =>
       fail(
         new TusNetworkError(
