@@ -13,6 +13,7 @@ import {
   TusTimeoutError,
 } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
+import { watchAbort } from './abort-watch.js';
 import {
   DEFAULT_MAX_RESPONSE_BODY,
   type HttpRequest,
@@ -85,11 +86,12 @@ function send(
   let lastBytes = -1;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stallTimer: ReturnType<typeof setInterval> | undefined;
+  let unwatch: (() => void) | undefined;
 
   const cleanup = () => {
     if (timer !== undefined) clearTimeout(timer);
     if (stallTimer !== undefined) clearInterval(stallTimer);
-    signal?.removeEventListener('abort', onAbort);
+    unwatch?.();
   };
   const fail = (error: unknown) => {
     if (settled) return;
@@ -106,8 +108,8 @@ function send(
     cleanup();
     resolve(response);
   };
-  const onAbort = () => fail(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
+  // One listener per signal however many requests share it (abort-watch.ts).
+  if (signal !== undefined) unwatch = watchAbort(signal, () => fail(signal.reason));
   const alive = () => {
     lastLife = Date.now();
   };
