@@ -22,6 +22,7 @@ import {
   TusTimeoutError,
 } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
+import { watchAbort } from './abort-watch.js';
 import {
   DEFAULT_MAX_RESPONSE_BODY,
   type HttpRequest,
@@ -62,8 +63,9 @@ export class FetchTransport implements HttpTransport {
       if (ownReason === undefined) ownReason = reason;
       controller.abort(reason);
     };
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // One listener per signal however many requests share it (abort-watch.ts).
+    const unwatch =
+      signal === undefined ? undefined : watchAbort(signal, () => controller.abort(signal.reason));
 
     let timer: ReturnType<typeof setTimeout> | undefined;
     if (Number.isFinite(req.timeout)) {
@@ -140,7 +142,7 @@ export class FetchTransport implements HttpTransport {
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       if (stallTimer !== undefined) clearTimeout(stallTimer);
-      signal?.removeEventListener('abort', onAbort);
+      unwatch?.();
     }
   }
 
