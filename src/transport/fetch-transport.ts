@@ -11,6 +11,8 @@
  *   a chunk must go out within `stallTimeout` (60 s by default).
  * - It cannot turn certificate checks off, so `verifyTlsCert: false` is refused.
  * - Browsers set `Content-Length` themselves (the header is forbidden to scripts).
+ * - Redirects are not followed (`redirect: 'manual'`): a browser's `opaqueredirect`
+ *   answer is a `TusRedirectError`; Node's fetch hands the 3xx to the core, which refuses it.
  * - `Cache-Control: no-store` (which the core sends on HEAD) becomes fetch's
  *   `cache: 'no-store'`: as a header it would need a CORS preflight that tus servers
  *   (@tus/server among them) do not allow.
@@ -18,6 +20,7 @@
 import {
   type TusErrorDetails,
   TusNetworkError,
+  TusRedirectError,
   TusStallError,
   TusTimeoutError,
 } from '../errors/index.js';
@@ -121,10 +124,17 @@ export class FetchTransport implements HttpTransport {
           body: bodyOf(req),
           signal: controller.signal,
           cache: 'no-store',
-          redirect: 'follow',
+          redirect: 'manual',
         });
       } catch (cause) {
         throw failure(cause);
+      }
+      // A browser hides a redirect it was told not to follow; Node's fetch shows the 3xx.
+      if (response.type === 'opaqueredirect') {
+        throw new TusRedirectError(
+          `${method} ${details.url}: the server answered with a redirect; redirects are not followed (the request would carry the upload elsewhere): give the client the final URL`,
+          details,
+        );
       }
       alive();
       if (req.body !== undefined) req.onUploadProgress?.(req.body.byteLength);
