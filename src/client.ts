@@ -154,7 +154,7 @@ export class BaseTusClient implements TusClientApi {
   async #uploadStored(options: UploadFileOptions, store: UrlStore): Promise<string> {
     const input = this.#checkedInput(options);
     this.#metadataHeader(options.metadata);
-    const source = await this.#platform.openSource(input);
+    const source = await this.#platform.openSource(input, checkSignal(options.signal));
     try {
       return await uploadStored(store, source, input, {
         metadata: options.metadata ?? {},
@@ -349,7 +349,7 @@ export class BaseTusClient implements TusClientApi {
     return new Uploader(extra.context ?? this.#context, {
       openSource: () =>
         extra.source === undefined
-          ? this.#platform.openSource(input)
+          ? this.#platform.openSource(input, checkSignal(options.signal))
           : Promise.resolve(extra.source),
       onCreated: extra.onCreated,
       uploadUrl: extra.uploadUrl,
@@ -380,7 +380,7 @@ export class BaseTusClient implements TusClientApi {
             getUploadInfo: (url) => this.getUploadInfo(url, { signal: options.signal }),
           });
     return uploadParallel(this.#context, {
-      openSource: () => this.#platform.openSource(input),
+      openSource: () => this.#platform.openSource(input, checkSignal(options.signal)),
       store,
       onUploadUrlAvailable,
       parts: plan.parts,
