@@ -75,7 +75,10 @@ export class TusError extends Error {
   declare readonly [KINDS]: readonly string[];
 
   constructor(message: string, details: TusErrorDetails = {}, code: TusErrorCode = 'TUS_ERR') {
-    super(redactText(message), details.cause === undefined ? undefined : { cause: details.cause });
+    super(
+      redactText(message),
+      details.cause === undefined ? undefined : { cause: scrubbed(details.cause) },
+    );
     this.code = code;
     this.method = details.method;
     this.url = details.url === undefined ? undefined : redactText(details.url);
@@ -286,6 +289,31 @@ export class TusUnsafeUrlError extends TusError {
     super(message, details, 'TUS_ERR_UNSAFE_URL');
     this.reason = reason;
   }
+}
+
+/**
+ * `cause`, with the secrets in the messages and stacks of its chain redacted in place: a
+ * platform's error may quote the URL it was given (fetch: "Request cannot be constructed
+ * from a URL that includes credentials: http://user:pw@…"). Our own errors are clean.
+ */
+function scrubbed(cause: unknown): unknown {
+  let error = cause;
+  for (let depth = 0; depth < 8 && error instanceof Error; depth++) {
+    if (hasKind(error, 'TusError')) break;
+    for (const key of ['message', 'stack'] as const) {
+      const text = error[key];
+      if (typeof text !== 'string') continue;
+      const clean = redactText(text);
+      if (clean === text) continue;
+      try {
+        error[key] = clean;
+      } catch {
+        // A read-only message (a DOMException's) cannot be helped.
+      }
+    }
+    error = error.cause;
+  }
+  return cause;
 }
 
 /** Sets the full upload URL of an error as a read-only, non-enumerable property. */
