@@ -6,7 +6,6 @@
  * URL of an expired upload on such a server starts the upload anew on a real one.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { TusClient as FetchTusClient } from '../../src/index.browser.js';
 import {
@@ -17,55 +16,17 @@ import {
 } from '../../src/index.node.js';
 import { type StartedOurServer, startOurServer } from '../helpers/our-server.js';
 import { bytes, KiB, sha256, sha256File } from '../integration/client/fixtures.js';
+import { startHeadBodyServer } from './helpers/head-body-server.js';
 
 const ROUNDS = 100;
-
-/**
- * A raw HTTP/1.1 server: HEAD → 404 with a body (and `Connection: close`, the socket ended,
- * when `close`); anything else → 204. Bodies and headers go out in one write.
- */
-async function startRawServer(close: boolean): Promise<{ origin: string; stop(): void }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    let buffered = '';
-    socket.on('data', (data) => {
-      buffered += data.toString('latin1');
-      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
-        const head = buffered.slice(0, end);
-        buffered = buffered.slice(end + 4);
-        if (head.startsWith('HEAD ')) {
-          const body = 'upload not found\n';
-          socket.write(
-            `HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n` +
-              `Access-Control-Allow-Origin: *\r\n${close ? 'Connection: close\r\n' : ''}\r\n${body}`,
-          );
-          if (close) socket.end();
-        } else {
-          socket.write('HTTP/1.1 204 No Content\r\nTus-Resumable: 1.0.0\r\n\r\n');
-        }
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    stop() {
-      server.close();
-      for (const socket of sockets) socket.destroy();
-    },
-  };
-}
 
 for (const close of [true, false]) {
   describe(`HEAD 404 with a body${close ? ' and Connection: close' : ', kept alive'}`, {
     timeout: 60_000,
   }, () => {
-    let raw: Awaited<ReturnType<typeof startRawServer>>;
+    let raw: Awaited<ReturnType<typeof startHeadBodyServer>>;
     before(async () => {
-      raw = await startRawServer(close);
+      raw = await startHeadBodyServer(close);
     });
     after(() => raw?.stop());
 
@@ -102,10 +63,10 @@ for (const close of [true, false]) {
 }
 
 describe('a stored URL on a server that answers HEAD 404 with a body', { timeout: 60_000 }, () => {
-  let raw: Awaited<ReturnType<typeof startRawServer>>;
+  let raw: Awaited<ReturnType<typeof startHeadBodyServer>>;
   let ours: StartedOurServer;
   before(async () => {
-    raw = await startRawServer(true);
+    raw = await startHeadBodyServer(true);
     ours = await startOurServer();
   });
   after(async () => {
