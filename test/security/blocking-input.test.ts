@@ -96,7 +96,7 @@ describe('inputs that could block are refused first', {
     await refused(fifo, /FIFO/);
   });
 
-  it('a FIFO with a signal: refused as well, and the signal is left alone', async () => {
+  it('a FIFO with a signal given: refused the same way', async () => {
     const controller = new AbortController();
     await assert.rejects(
       settlesWithin(

@@ -86,7 +86,7 @@ for (const real of REAL_SERVERS) {
     };
 
     for (const style of ['absolute', 'protocol-relative'] as const) {
-      it(`a ${style} Location on another origin gets the PATCHes without Authorization, Cookie, Proxy-Authorization or a sensitive header`, async () => {
+      it(`${style === 'absolute' ? 'an' : 'a'} ${style} Location on another origin gets the PATCHes without Authorization, Cookie, Proxy-Authorization or a sensitive header`, async () => {
         locationStyle = style;
         await upload();
         const post = endpoint.requests.find((r) => r.method === 'POST');
