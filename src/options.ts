@@ -36,7 +36,10 @@ export interface TusClientOptions {
   verifyTlsCert?: boolean | undefined;
   /** Encoding of metadata values before base64 (`utf-8`, `latin1`, `ascii`, `utf-16le`). @default 'utf-8' */
   metadataEncoding?: string | undefined;
-  /** Headers added to every request. @default {} */
+  /**
+   * Headers added to every request; credentials among them only to the origins
+   * `sendCredentialsTo` allows. @default {}
+   */
   headers?: Readonly<Record<string, string>> | undefined;
   /** Retries per chunk (0 = none). @default 3 */
   maxRetries?: number | undefined;
