@@ -53,6 +53,18 @@ for (const real of REAL_SERVERS) {
       await dir?.cleanup();
     });
 
+    /** A client that stores URLs under a fingerprint not covering the content (a path, as many apps use). */
+    const storingClient = (path: string) => {
+      const storage = new InMemoryUrlStorage();
+      const client = new TusClient(`${front.origin}/files`, {
+        chunkSize: CHUNK,
+        storeUrl: true,
+        urlStorage: storage,
+        fingerprinter: new CallableFingerprint(() => `path:${path}`),
+      });
+      return { storage, client };
+    };
+
     const writeOld = async (name: string) => {
       const old = bytes(SIZE, 7);
       const path = await dir.file(name, old);
@@ -105,14 +117,7 @@ for (const real of REAL_SERVERS) {
 
     it('a stored upload of a file modified since it began is not resumed: TusInputError before any request, then a fresh upload', async () => {
       const { path } = await writeOld('stored.bin');
-      const storage = new InMemoryUrlStorage();
-      const client = new TusClient(`${front.origin}/files`, {
-        chunkSize: CHUNK,
-        storeUrl: true,
-        urlStorage: storage,
-        // A fingerprint that does not cover the content (a path, as many apps use).
-        fingerprinter: new CallableFingerprint(() => `path:${path}`),
-      });
+      const { storage, client } = storingClient(path);
       try {
         await client.uploadFile({ filePath: path, stopAt: 2 * CHUNK });
         assert.equal((await storage.list()).length, 1);
@@ -142,13 +147,7 @@ for (const real of REAL_SERVERS) {
 
     it('an unchanged file resumes from storage as before', async () => {
       const { path, old } = await writeOld('unchanged.bin');
-      const storage = new InMemoryUrlStorage();
-      const client = new TusClient(`${front.origin}/files`, {
-        chunkSize: CHUNK,
-        storeUrl: true,
-        urlStorage: storage,
-        fingerprinter: new CallableFingerprint(() => `path:${path}`),
-      });
+      const { client } = storingClient(path);
       try {
         const first = await client.uploadFile({ filePath: path, stopAt: 2 * CHUNK });
         const url = await client.uploadFile({ filePath: path });
