@@ -9,6 +9,7 @@ import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, request }
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { TusError, type TusErrorDetails, TusNetworkError } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
+import { watchAbort } from './abort-watch.js';
 import {
   bodyLength,
   DEFAULT_MAX_RESPONSE_BODY,
@@ -106,9 +107,10 @@ function send(
     requestTimeout: req.requestTimeout,
     onExpire: fail,
   });
+  let unwatch: (() => void) | undefined;
   const cleanup = () => {
     watchdog.stop();
-    signal?.removeEventListener('abort', onAbort);
+    unwatch?.();
   };
   const succeed = (response: HttpResponse) => {
     if (settled) return;
@@ -116,8 +118,8 @@ function send(
     cleanup();
     resolve(response);
   };
-  const onAbort = () => fail(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
+  // One listener per signal however many requests share it (abort-watch.ts).
+  if (signal !== undefined) unwatch = watchAbort(signal, () => fail(signal.reason));
   const networkError = (cause: unknown, what = '') =>
     new TusNetworkError(`${method} ${details.url}: ${what}${messageWithCode(cause)}`, {
       ...details,
@@ -141,6 +143,14 @@ function send(
     const status = response.statusCode ?? 0;
     if (length > 0 && status >= 200 && status < 300) {
       pacing.measured(origin, length, performance.now() - bodyStarted);
+    }
+    // A HEAD answer is complete with its headers (RFC 9110 §9.3.2). A server that sends a
+    // body anyway makes the parser fail the socket ("Data after Connection: close") once
+    // the answer is here: settled first, that failure is ignored.
+    if (method === 'HEAD') {
+      succeed({ status, headers: headersOf(response), body: '' });
+      response.resume();
+      return;
     }
     readResponse(
       response,
