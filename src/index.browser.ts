@@ -80,6 +80,7 @@ export type {
   InputOptions,
   PreviousUpload,
   RequestOptions,
+  ResponseDetails,
   ResumeUploadOptions,
   ServerInfo,
   ShouldRetryHook,

@@ -67,6 +67,7 @@ export type {
   InputOptions,
   PreviousUpload,
   RequestOptions,
+  ResponseDetails,
   ResumeUploadOptions,
   ServerInfo,
   ShouldRetryHook,

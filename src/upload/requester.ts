@@ -37,7 +37,13 @@ export class Requester {
       timeout: o.timeout,
       stallTimeout: o.stallTimeout,
     });
-    if (o.afterResponse !== undefined) await o.afterResponse(method, url, response.status);
+    if (o.afterResponse !== undefined) {
+      await o.afterResponse(method, url, response.status, {
+        headers: response.headers,
+        body: response.body,
+        requestHeaders: headers,
+      });
+    }
     checkVersion(method, url, response);
     return response;
   }
