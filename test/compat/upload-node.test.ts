@@ -3,13 +3,11 @@
  * what code written for tus-js-client does with it, the bytes checked on the server.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { TusClient } from '../../src/index.node.js';
 import {
   DetailedError,
@@ -17,40 +15,23 @@ import {
   FileUrlStorage,
   Upload,
 } from '../../src/index.tus-js-client.node.js';
-import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
-import { type StartedOurServer, startOurServer } from '../helpers/our-server.js';
-import { startUpload } from './run-upload.js';
+import { sha256, startUpload, useProxiedServer } from './run-upload.js';
 
 const KiB = 1024;
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const bytesOf = (size: number, seed: number) =>
   Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed * 7 + (i >> 9)) % 256);
 
 describe('resumable-upload/tus-js-client in Node, against our server', { timeout: 60_000 }, () => {
-  let server: StartedOurServer;
-  let proxy: FaultProxy;
-  let dir: string;
+  const env = useProxiedServer();
 
-  before(async () => {
-    server = await startOurServer();
-    proxy = await startFaultProxy(server.endpoint);
-    dir = await mkdtemp(join(tmpdir(), 'compat-node-'));
-  });
-
-  after(async () => {
-    await proxy?.close();
-    await server?.close();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  });
-
-  const stored = async (url: string) => sha256(await readFile(server.dataPath(url)));
+  const stored = (url: string) => env.stored(url);
   const wire = (path: string, method: string) =>
-    proxy.requests.filter((r) => r.method === method && r.path === path);
+    env.proxy.requests.filter((r) => r.method === method && r.path === path);
 
   it('uploads a Buffer chunk by chunk: progress, chunk callbacks, checksums on the wire, lastResponse', async () => {
     const data = bytesOf(250 * KiB + 3, 1);
     const run = startUpload(Buffer.from(data), {
-      endpoint: proxy.endpoint,
+      endpoint: env.proxy.endpoint,
       chunkSize: 100 * KiB,
       metadata: { filename: 'a.bin' },
       retryDelays: null,
@@ -77,16 +58,16 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
   it('as Companion does: a stream of known size (uploadSize), uploadUrl given, X-Request-ID on every request', async () => {
     const data = bytesOf(300 * KiB + 11, 2);
     // The upload exists and holds its first 120 KiB, as after an earlier attempt.
-    const client = new TusClient(server.endpoint, { chunkSize: 60 * KiB });
+    const client = new TusClient(env.server.endpoint, { chunkSize: 60 * KiB });
     const uploadUrl = await client.uploadFile({ input: data, stopAt: 120 * KiB });
     await client.close();
     const proxied = uploadUrl.replace(
-      new URL(server.endpoint).origin,
-      new URL(proxy.endpoint).origin,
+      new URL(env.server.endpoint).origin,
+      new URL(env.proxy.endpoint).origin,
     );
-    const before = proxy.requests.length;
+    const before = env.proxy.requests.length;
     const run = startUpload(Readable.from([Buffer.from(data)]), {
-      endpoint: proxy.endpoint,
+      endpoint: env.proxy.endpoint,
       uploadUrl: proxied,
       uploadSize: data.length,
       uploadLengthDeferred: false,
@@ -99,7 +80,7 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
     await run.done;
     assert.equal(run.upload.url, proxied);
     assert.equal(await stored(uploadUrl), sha256(data));
-    const seen = proxy.requests.slice(before);
+    const seen = env.proxy.requests.slice(before);
     assert.deepEqual(
       seen.map((r) => r.method),
       ['HEAD', 'OPTIONS', 'HEAD', 'PATCH'],
@@ -119,7 +100,7 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
   it('a 5xx is retried by retryDelays, onShouldRetry sees a DetailedError with the response', async () => {
     const data = bytesOf(90 * KiB, 3);
     let failed = 0;
-    proxy.setDecide((r) =>
+    env.proxy.setDecide((r) =>
       r.method === 'PATCH' && failed++ < 2
         ? { kind: 'status', status: 503, body: 'busy' }
         : undefined,
@@ -127,7 +108,7 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
     const asked: [number, number | undefined, string][] = [];
     try {
       const run = startUpload(Buffer.from(data), {
-        endpoint: proxy.endpoint,
+        endpoint: env.proxy.endpoint,
         retryDelays: [10, 20, 30],
         onShouldRetry: (error, attempt) => {
           asked.push([
@@ -141,7 +122,7 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
       await run.done;
       assert.equal(await stored(run.upload.url!), sha256(data));
     } finally {
-      proxy.setDecide(undefined);
+      env.proxy.setDecide(undefined);
     }
     assert.deepEqual(asked, [
       [0, 503, 'busy'],
@@ -150,12 +131,12 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
   });
 
   it('a 4xx is not retried by default: onError gets a DetailedError whose response says it', async () => {
-    proxy.setDecide((r) =>
+    env.proxy.setDecide((r) =>
       r.method === 'POST' ? { kind: 'status', status: 403, body: 'no' } : undefined,
     );
     try {
       const run = startUpload(Buffer.from('abc'), {
-        endpoint: proxy.endpoint,
+        endpoint: env.proxy.endpoint,
         retryDelays: [0, 0],
       });
       const error = await run.done.then(
@@ -172,17 +153,17 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
       );
       assert.equal((error.causingError as { code?: string }).code, 'TUS_ERR_COMMUNICATION');
     } finally {
-      proxy.setDecide(undefined);
+      env.proxy.setDecide(undefined);
     }
   });
 
   it('abort() stops; a stored upload is found again (FileUrlStorage) and resumed from its offset', async () => {
-    const path = join(dir, 'c.bin');
+    const path = join(env.dir, 'c.bin');
     const data = bytesOf(200 * KiB + 5, 4);
     await writeFile(path, data);
-    const urlStorage = new FileUrlStorage(join(dir, 'urls.json'));
+    const urlStorage = new FileUrlStorage(join(env.dir, 'urls.json'));
     const options = {
-      endpoint: proxy.endpoint,
+      endpoint: env.proxy.endpoint,
       chunkSize: 50 * KiB,
       urlStorage,
       retryDelays: null,
@@ -211,12 +192,12 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
     assert.equal(previous[0]?.uploadUrl, url);
     assert.equal(previous[0]?.size, data.length);
     second.upload.resumeFromPreviousUpload(previous[0]!);
-    const before = proxy.requests.length;
+    const before = env.proxy.requests.length;
     second.upload.start();
     await second.done;
     assert.equal(second.upload.url, url);
     assert.equal(await stored(url), sha256(data));
-    const firstPatch = proxy.requests.slice(before).find((r) => r.method === 'PATCH');
+    const firstPatch = env.proxy.requests.slice(before).find((r) => r.method === 'PATCH');
     assert.ok(Number(firstPatch?.headers['upload-offset']) >= 100 * KiB, 'resumed, not restarted');
     // removeFingerprintOnSuccess is false by default (as in tus-js-client): the entry stays.
     assert.equal((await urlStorage.findAllUploads()).length, 1);
@@ -224,19 +205,19 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
 
   it('a stored URL the server no longer knows (404) is forgotten and a new upload made', async () => {
     const data = bytesOf(10 * KiB, 5);
-    const urlStorage = new FileUrlStorage(join(dir, 'gone.json'));
+    const urlStorage = new FileUrlStorage(join(env.dir, 'gone.json'));
     const fingerprint = async () => 'gone-one';
     const key = await urlStorage.addUpload('gone-one', {
       size: data.length,
       metadata: {},
       creationTime: new Date().toString(),
       urlStorageKey: '',
-      uploadUrl: `${proxy.endpoint}/nope`,
+      uploadUrl: `${env.proxy.endpoint}/nope`,
       parallelUploadUrls: null,
     });
     const run = startUpload(
       Buffer.from(data),
-      { endpoint: proxy.endpoint, urlStorage, fingerprint },
+      { endpoint: env.proxy.endpoint, urlStorage, fingerprint },
       false,
     );
     const [previous] = await run.upload.findPreviousUploads();
@@ -244,7 +225,7 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
     run.upload.resumeFromPreviousUpload(previous!);
     run.upload.start();
     await run.done;
-    assert.notEqual(run.upload.url, `${proxy.endpoint}/nope`);
+    assert.notEqual(run.upload.url, `${env.proxy.endpoint}/nope`);
     assert.equal(await stored(run.upload.url!), sha256(data));
     const entries = await urlStorage.findAllUploads();
     assert.deepEqual(
@@ -257,7 +238,7 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
     const data = bytesOf(120 * KiB, 6);
     let aborted!: Promise<void>;
     const run = startUpload(Buffer.from(data), {
-      endpoint: server.endpoint,
+      endpoint: env.server.endpoint,
       chunkSize: 40 * KiB,
       onChunkComplete: () => {
         aborted ??= run.upload.abort(true);
@@ -272,7 +253,7 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
       }, 5);
     });
     await aborted;
-    const client = new TusClient(server.endpoint, { maxRetries: 0 });
+    const client = new TusClient(env.server.endpoint, { maxRetries: 0 });
     await assert.rejects(client.getUploadInfo(run.upload.url!), { status: 404 });
     const other = await client.uploadFile({ input: data.subarray(0, 10) });
     await Upload.terminate(other);
@@ -282,7 +263,10 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
 
   it('parallelUploads 3: partials concatenated on the server', async () => {
     const data = bytesOf(300 * KiB + 1, 7);
-    const run = startUpload(Buffer.from(data), { endpoint: server.endpoint, parallelUploads: 3 });
+    const run = startUpload(Buffer.from(data), {
+      endpoint: env.server.endpoint,
+      parallelUploads: 3,
+    });
     await run.done;
     assert.equal(await stored(run.upload.url!), sha256(data));
     assert.deepEqual(run.progress.at(-1), [data.length, data.length]);

@@ -4,12 +4,9 @@
  * network errors as Uppy reads them, creation with data, checksums, URL storage clean-up.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   DetailedError,
   enableDebugLog,
@@ -17,12 +14,10 @@ import {
   type HttpRequest,
   type PreviousUpload,
 } from '../../src/index.tus-js-client.node.js';
-import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
-import { type StartedOurServer, startOurServer } from '../helpers/our-server.js';
-import { startUpload } from './run-upload.js';
+import { startOurServer } from '../helpers/our-server.js';
+import { sha256, startUpload, useProxiedServer } from './run-upload.js';
 
 const KiB = 1024;
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const bytesOf = (size: number, seed: number) =>
   Uint8Array.from({ length: size }, (_, i) => (i * 13 + seed) % 251);
 const failure = (done: Promise<unknown>) =>
@@ -32,24 +27,10 @@ const failure = (done: Promise<unknown>) =>
   );
 
 describe('resumable-upload/tus-js-client options', { timeout: 60_000 }, () => {
-  let server: StartedOurServer;
-  let proxy: FaultProxy;
-  let dir: string;
+  const env = useProxiedServer();
 
-  before(async () => {
-    server = await startOurServer();
-    proxy = await startFaultProxy(server.endpoint);
-    dir = await mkdtemp(join(tmpdir(), 'compat-options-'));
-  });
-
-  after(async () => {
-    await proxy?.close();
-    await server?.close();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  });
-
-  const stored = async (url: string) => sha256(await readFile(server.dataPath(url)));
-  const since = (mark: number) => proxy.requests.slice(mark);
+  const stored = (url: string) => env.stored(url);
+  const since = (mark: number) => env.proxy.requests.slice(mark);
 
   it('a reader ({ read() }) with uploadSize is uploaded', async () => {
     const data = bytesOf(70 * KiB, 1);
@@ -63,7 +44,7 @@ describe('resumable-upload/tus-js-client options', { timeout: 60_000 }, () => {
       },
     };
     const run = startUpload(reader, {
-      endpoint: proxy.endpoint,
+      endpoint: env.proxy.endpoint,
       uploadSize: data.length,
       chunkSize: 30 * KiB,
     });
@@ -73,9 +54,9 @@ describe('resumable-upload/tus-js-client options', { timeout: 60_000 }, () => {
 
   it('uploadLengthDeferred: a stream of unknown size, its length sent with its last bytes', async () => {
     const data = bytesOf(50 * KiB + 7, 2);
-    const mark = proxy.requests.length;
+    const mark = env.proxy.requests.length;
     const run = startUpload(Readable.from([Buffer.from(data)]), {
-      endpoint: proxy.endpoint,
+      endpoint: env.proxy.endpoint,
       uploadLengthDeferred: true,
       chunkSize: 20 * KiB,
     });
@@ -89,8 +70,8 @@ describe('resumable-upload/tus-js-client options', { timeout: 60_000 }, () => {
   });
 
   it("a stream without uploadSize or uploadLengthDeferred: tus-js-client's error, no request", async () => {
-    const mark = proxy.requests.length;
-    const run = startUpload(Readable.from([Buffer.from('abc')]), { endpoint: proxy.endpoint });
+    const mark = env.proxy.requests.length;
+    const run = startUpload(Readable.from([Buffer.from('abc')]), { endpoint: env.proxy.endpoint });
     const error = await failure(run.done);
     assert.ok(error instanceof DetailedError);
     assert.match(error.message, /cannot automatically derive upload's size/);
@@ -101,9 +82,9 @@ describe('resumable-upload/tus-js-client options', { timeout: 60_000 }, () => {
   it('onBeforeRequest/onAfterResponse: one request object for both, headers set and read', async () => {
     let answered = 0;
     const before = new Set<HttpRequest>();
-    const mark = proxy.requests.length;
+    const mark = env.proxy.requests.length;
     const run = startUpload(Buffer.from(bytesOf(5000, 3)), {
-      endpoint: proxy.endpoint,
+      endpoint: env.proxy.endpoint,
       onBeforeRequest: (req) => {
         req.setHeader('X-Trace', `${req.getMethod()}-1`);
         before.add(req);
@@ -126,9 +107,9 @@ describe('resumable-upload/tus-js-client options', { timeout: 60_000 }, () => {
   });
 
   it('withCredentials = true (as Uppy sets it) is refused before the request is sent', async () => {
-    const mark = proxy.requests.length;
+    const mark = env.proxy.requests.length;
     const run = startUpload(Buffer.from('abc'), {
-      endpoint: proxy.endpoint,
+      endpoint: env.proxy.endpoint,
       onBeforeRequest: (req) => {
         (req.getUnderlyingObject() as { withCredentials: boolean }).withCredentials = true;
       },
@@ -157,9 +138,9 @@ describe('resumable-upload/tus-js-client options', { timeout: 60_000 }, () => {
 
   it('uploadDataDuringCreation: the POST carries the bytes, no PATCH for a small file', async () => {
     const data = bytesOf(3000, 4);
-    const mark = proxy.requests.length;
+    const mark = env.proxy.requests.length;
     const run = startUpload(Buffer.from(data), {
-      endpoint: proxy.endpoint,
+      endpoint: env.proxy.endpoint,
       uploadDataDuringCreation: true,
     });
     await run.done;
@@ -178,9 +159,9 @@ describe('resumable-upload/tus-js-client options', { timeout: 60_000 }, () => {
       ['sha256', /^sha256 /],
       [false, undefined],
     ] as const) {
-      const mark = proxy.requests.length;
+      const mark = env.proxy.requests.length;
       const run = startUpload(Buffer.from(bytesOf(2000, 5)), {
-        endpoint: proxy.endpoint,
+        endpoint: env.proxy.endpoint,
         checksum,
       });
       await run.done;
@@ -191,7 +172,7 @@ describe('resumable-upload/tus-js-client options', { timeout: 60_000 }, () => {
   });
 
   it('removeFingerprintOnSuccess removes the stored entry; enableDebugLog logs the steps', async (t) => {
-    const inner = new FileUrlStorage(join(dir, 'urls.json'));
+    const inner = new FileUrlStorage(join(env.dir, 'urls.json'));
     const calls: string[] = [];
     const urlStorage = {
       findAllUploads: () => inner.findAllUploads(),
@@ -210,7 +191,7 @@ describe('resumable-upload/tus-js-client options', { timeout: 60_000 }, () => {
     t.mock.method(console, 'log', (message: unknown) => logged.push(String(message)));
     enableDebugLog();
     const run = startUpload(Buffer.from(bytesOf(4000, 6)), {
-      endpoint: proxy.endpoint,
+      endpoint: env.proxy.endpoint,
       urlStorage,
       removeFingerprintOnSuccess: true,
     });
