@@ -251,7 +251,10 @@ export class BaseUpload {
     this.#urlStorageKey = key === '' ? null : key;
   }
 
-  /** `onProgress` and `onChunkComplete` from our stats (one call per chunk accepted). */
+  /**
+   * `onProgress` (bytes sent, within requests too) and `onChunkComplete` (once per chunk
+   * the server accepted) from our stats; the report of a scheduled retry is not passed on.
+   */
   #progress(live: () => boolean): (stats: UploadStats) => void {
     let chunks = 0;
     let accepted: number | undefined;
@@ -260,7 +263,7 @@ export class BaseUpload {
       accepted ??= stats.startOffset;
       // tus-js-client passes null while the length is deferred; so do we.
       const total = (stats.totalBytes ?? null) as number;
-      this.options.onProgress?.(stats.bytesUploaded, total);
+      if (stats.retry === undefined) this.options.onProgress?.(stats.bytesSent, total);
       if (stats.chunksCompleted > chunks) {
         chunks = stats.chunksCompleted;
         this.options.onChunkComplete?.(stats.bytesUploaded - accepted, stats.bytesUploaded, total);
