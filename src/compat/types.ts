@@ -55,7 +55,7 @@ export interface UploadOptions {
     | null
     | undefined;
 
-  /** Bytes per PATCH; `Infinity` (tus-js-client's default) means our default size. */
+  /** Bytes per PATCH; `Infinity` (tus-js-client's default) means ours: `'auto'` (adaptive). */
   chunkSize?: number | undefined;
   retryDelays?: number[] | null | undefined;
   parallelUploads?: number | undefined;
@@ -80,8 +80,9 @@ export interface UploadOptions {
    */
   checksum?: boolean | ChecksumAlgorithm | undefined;
   /**
-   * Ours: milliseconds without progress before a request is abandoned (and retried).
-   * @default the client's `timeout`
+   * Ours: milliseconds without a byte moving before a request is abandoned (and retried);
+   * our `timeout`.
+   * @default 30_000
    */
   stallTimeout?: number | undefined;
 }

@@ -136,6 +136,32 @@ describe('resumable-upload/tus-js-client options', { timeout: 60_000 }, () => {
     assert.match(error.message, /^tus: failed to .*originated from request \(method: \w+/);
   });
 
+  it('stallTimeout (ours) is the inactivity bound: a stalled answer is abandoned and retried', async () => {
+    let stalls = 0;
+    env.proxy.setDecide((r) =>
+      r.method === 'PATCH' && stalls++ === 0 ? { kind: 'stall-answer', ms: 10_000 } : undefined,
+    );
+    const codes: string[] = [];
+    try {
+      const data = bytesOf(8000, 9);
+      const run = startUpload(Buffer.from(data), {
+        endpoint: env.proxy.endpoint,
+        stallTimeout: 300,
+        retryDelays: [0],
+        onShouldRetry: (error) => {
+          codes.push(String((error.causingError as { code?: string } | null)?.code));
+          return true;
+        },
+      });
+      await run.done;
+      assert.equal(await stored(run.upload.url!), sha256(data));
+    } finally {
+      env.proxy.setDecide(undefined);
+    }
+    assert.equal(codes.length, 1);
+    assert.match(codes[0]!, /^TUS_ERR_(TIMEOUT|STALLED)$/);
+  });
+
   it('uploadDataDuringCreation: the POST carries the bytes, no PATCH for a small file', async () => {
     const data = bytesOf(3000, 4);
     const mark = env.proxy.requests.length;
