@@ -1,6 +1,6 @@
 // A browser project with moduleResolution "bundler", no @types/node, libraries checked.
 import { FileFingerprint, TusClient, WebStorageUrlStorage } from 'resumable-upload';
-import { DetailedError, Upload, defaultOptions, isSupported } from 'resumable-upload/tus-js-client';
+import { DetailedError, defaultOptions, isSupported, Upload } from 'resumable-upload/tus-js-client';
 
 const client = new TusClient('https://tus.example/files', {
   storeUrl: true,
@@ -8,7 +8,10 @@ const client = new TusClient('https://tus.example/files', {
   fingerprinter: new FileFingerprint(),
 });
 declare const file: File;
-export const url: Promise<string> = client.uploadFile({ input: file, metadata: { filename: file.name } });
+export const url: Promise<string> = client.uploadFile({
+  input: file,
+  metadata: { filename: file.name },
+});
 export const upload = new Upload(file, {
   ...defaultOptions,
   endpoint: 'https://tus.example/files',
