@@ -84,6 +84,7 @@ export type {
   RequestOptions,
   ResponseDetails,
   ResumeUploadOptions,
+  RetryState,
   ServerInfo,
   ShouldRetryHook,
   UploadFileOptions,

@@ -71,6 +71,7 @@ export type {
   RequestOptions,
   ResponseDetails,
   ResumeUploadOptions,
+  RetryState,
   ServerInfo,
   ShouldRetryHook,
   UploadFileOptions,
