@@ -51,7 +51,13 @@ export class Requester implements ProtocolRequester {
       requestTimeout: o.requestTimeout,
       onUploadProgress: init.onUploadProgress,
     });
-    if (o.afterResponse !== undefined) await o.afterResponse(method, url, response.status);
+    if (o.afterResponse !== undefined) {
+      await o.afterResponse(method, url, response.status, {
+        headers: response.headers,
+        body: response.body,
+        requestHeaders: headers,
+      });
+    }
     this.policy.checkResponse(method, url, response);
     this.protocol.checkAnswer(method, url, response);
     return response;
