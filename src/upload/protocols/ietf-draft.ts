@@ -12,6 +12,7 @@
  * before any byte is sent.
  */
 import { TusChecksumMismatchError, TusProtocolError } from '../../errors/index.js';
+import { redactHeaders } from '../../errors/redact.js';
 import {
   appendHeaders,
   creationHeaders,
@@ -26,7 +27,7 @@ import { displayUrl, resolveLocation } from '../../protocol/location.js';
 import { decodeMetadata } from '../../protocol/metadata.js';
 import type { HttpResponse } from '../../transport/http-transport.js';
 import type { ChecksumAlgorithm } from '../../types.js';
-import { errorFromResponse, redactHeaders } from '../response-errors.js';
+import { errorFromResponse } from '../response-errors.js';
 import type { AppendLimits, UploadProtocol } from './upload-protocol.js';
 
 /** `Content-Digest` algorithms, in the order `checksum: true` picks them (sha-256 first). */
