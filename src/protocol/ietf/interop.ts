@@ -107,12 +107,12 @@ export function interopRules(version: InteropVersion): InteropRules {
 }
 
 /** The client's `protocol` values of the draft, and the interop version each sends. */
-export const DRAFT_PROTOCOLS = {
+export type DraftProtocol = 'ietf-draft-03' | 'ietf-draft-05' | 'ietf-draft-12';
+export const DRAFT_PROTOCOLS: { readonly [P in DraftProtocol]: InteropVersion } = {
   'ietf-draft-03': 5,
   'ietf-draft-05': 6,
   'ietf-draft-12': 8,
-} as const satisfies Record<string, InteropVersion>;
-export type DraftProtocol = keyof typeof DRAFT_PROTOCOLS;
+};
 
 export function isDraftProtocol(value: unknown): value is DraftProtocol {
   return typeof value === 'string' && Object.hasOwn(DRAFT_PROTOCOLS, value);
