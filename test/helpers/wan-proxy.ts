@@ -18,9 +18,10 @@
  *
  * A new connection also pays the TCP handshake: the client's first bytes leave one round
  * trip (2 × `delayMs`) after it connected (`connectRoundTrip`, on by default).
- * The scheduler of each direction is in wan-link.ts. Not emulated: loss, reordering, slow start, congestion control. The kernel's loopback
- * socket buffers (several MB) sit between the sender and the bottleneck queue, so a
- * sender's own count of bytes written runs ahead of the link by up to that much.
+ * The scheduler of each direction is in wan-link.ts. Not emulated: loss, reordering,
+ * slow start, congestion control. The kernel's loopback socket buffers (several MB) sit
+ * between the sender and the bottleneck queue, so a sender's own count of bytes written
+ * runs ahead of the link by up to that much.
  */
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 import { type Flow, LinkDirection } from './wan-link.js';
