@@ -8,6 +8,8 @@ export const SECTIONS = [
   'ours-server',
   'issue2',
   'parallel',
+  'wan',
+  'browser',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -26,6 +28,14 @@ export interface BenchOptions {
   smallCount: number;
   /** MiB hashed per algorithm. */
   hashMiB: number;
+  /** File of the three fast WAN links, in MiB. */
+  wanMiB: number;
+  /** File of the slow uplink (RTT 60 ms, 2 Mbit/s), in MiB. */
+  wanSlowMiB: number;
+  /** Blob made in the page for the browser speed scenarios, in MiB. */
+  browserMiB: number;
+  /** Blob of the browser's JS heap scenario, in MiB. */
+  browserHeapMiB: number;
   /** Total time budget; sections and runs past it are skipped with a reason. */
   maxMinutes: number;
   /** Where the Markdown goes. */
@@ -43,12 +53,16 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [flags]
   --quick              64 MiB smoke run of every section (writes bench/out/RESULTS-quick.md)
   --runs N             runs per scenario, median reported (default 3)
-  --only a,b           sections: ${SECTIONS.join(', ')}
+  --only a,b           sections: ${SECTIONS.join(', ')} (also --sections a,b)
   --size MiB           main file size (default 512, quick 64)
   --flat a,b,c         flatness sizes in MiB (default 512,2048,4096; quick 64,128,256)
   --parallel-size MiB  file for parallelUploads 1/2/4 (default 1024, quick 128)
   --small N            number of 1 KiB uploads (default 10000, quick 1000)
   --hash MiB           MiB hashed per algorithm (default 1024, quick 128)
+  --wan-size MiB       file of the three fast WAN links (default 64, quick 16)
+  --wan-slow-size MiB  file of the slow uplink, RTT 60 ms / 2 Mbit/s (default 4, quick 1)
+  --browser-size MiB   Blob of the browser speed scenarios (default 128, quick 32)
+  --browser-heap-size MiB  Blob of the browser JS heap scenario (default 512, quick 128)
   --max-minutes M      time budget (default 14)
   --out FILE           Markdown output (default bench/RESULTS.md)
   --profile            also profile our client's 1 MiB sha1 upload once (node --cpu-prof)
@@ -75,6 +89,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     parallelMiB: quick ? 128 : 1024,
     smallCount: quick ? 1000 : 10_000,
     hashMiB: quick ? 128 : 1024,
+    wanMiB: quick ? 16 : 64,
+    wanSlowMiB: quick ? 1 : 4,
+    browserMiB: quick ? 32 : 128,
+    browserHeapMiB: quick ? 128 : 512,
     maxMinutes: 14,
     out: quick ? 'bench/out/RESULTS-quick.md' : 'bench/RESULTS.md',
     profile: false,
@@ -106,6 +124,18 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--hash':
         options.hashMiB = positiveInt(flag, next());
         break;
+      case '--wan-size':
+        options.wanMiB = positiveInt(flag, next());
+        break;
+      case '--wan-slow-size':
+        options.wanSlowMiB = positiveInt(flag, next());
+        break;
+      case '--browser-size':
+        options.browserMiB = positiveInt(flag, next());
+        break;
+      case '--browser-heap-size':
+        options.browserHeapMiB = positiveInt(flag, next());
+        break;
       case '--max-minutes':
         options.maxMinutes = positiveInt(flag, next());
         break;
@@ -127,11 +157,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--flat':
         options.flatMiB = (next() ?? '').split(',').map((v) => positiveInt(flag, v));
         break;
-      case '--only': {
+      case '--only':
+      case '--sections': {
         const wanted = (next() ?? '').split(',');
         for (const name of wanted) {
           if (!(SECTIONS as readonly string[]).includes(name)) {
-            throw new RangeError(`--only: unknown section ${JSON.stringify(name)}\n${USAGE}`);
+            throw new RangeError(`${flag}: unknown section ${JSON.stringify(name)}\n${USAGE}`);
           }
         }
         options.only = SECTIONS.filter((s) => wanted.includes(s));
