@@ -9,6 +9,8 @@
 // the client's default), checksum (ours only; absent for the default), sampleMs }
 
 const MiB = 1024 * 1024;
+/** The most distinct MiB of random bytes in one Blob (see makeBlob). */
+const DISTINCT_MIB = 128;
 
 const plan = JSON.parse(new URLSearchParams(location.search).get('plan') ?? '{}');
 
@@ -24,16 +26,22 @@ function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A Blob of `mib` MiB of random bytes, made 1 MiB at a time from one reused buffer. */
+/**
+ * A Blob of `mib` MiB of random bytes, made 1 MiB at a time from one reused buffer. At
+ * most DISTINCT_MIB of them are distinct; a larger Blob repeats them in order (Chromium
+ * keeps 500 MiB of blob data in memory before it must page to the profile's disk, and a
+ * 512 MiB Blob made of distinct parts came out unreadable here).
+ */
 function makeBlob(mib) {
   const buffer = new Uint8Array(MiB);
-  const parts = [];
-  for (let i = 0; i < mib; i++) {
+  const distinct = [];
+  for (let i = 0; i < Math.min(mib, DISTINCT_MIB); i++) {
     for (let at = 0; at < MiB; at += 65_536) {
       crypto.getRandomValues(buffer.subarray(at, at + 65_536));
     }
-    parts.push(new Blob([buffer]));
+    distinct.push(new Blob([buffer]));
   }
+  const parts = Array.from({ length: mib }, (_, i) => distinct[i % distinct.length]);
   return new Blob(parts, { type: 'application/octet-stream' });
 }
 

@@ -50,6 +50,18 @@ export interface BenchOptions {
   serverModule: string;
 }
 
+type CountOption =
+  | 'runs'
+  | 'sizeMiB'
+  | 'parallelMiB'
+  | 'smallCount'
+  | 'hashMiB'
+  | 'wanMiB'
+  | 'wanSlowMiB'
+  | 'browserMiB'
+  | 'browserHeapMiB'
+  | 'maxMinutes';
+
 export const USAGE = `usage: npm run bench -- [flags]
   --quick              64 MiB smoke run of every section (writes bench/out/RESULTS-quick.md)
   --runs N             runs per scenario, median reported (default 3)
@@ -63,12 +75,26 @@ export const USAGE = `usage: npm run bench -- [flags]
   --wan-slow-size MiB  file of the slow uplink, RTT 60 ms / 2 Mbit/s (default 4, quick 1)
   --browser-size MiB   Blob of the browser speed scenarios (default 128, quick 32)
   --browser-heap-size MiB  Blob of the browser JS heap scenario (default 512, quick 128)
-  --max-minutes M      time budget (default 14)
+  --max-minutes M      time budget (default 40)
   --out FILE           Markdown output (default bench/RESULTS.md)
   --profile            also profile our client's 1 MiB sha1 upload once (node --cpu-prof)
   --note TEXT          a note written under the results header
   --client FILE        module exporting TusClient (default dist/index.node.js)
   --server FILE        module exporting createTusServer (default dist/server/index.js)`;
+
+/** The flags that take a positive integer, and the option each sets. */
+const COUNT_FLAGS: Readonly<Record<string, CountOption | undefined>> = {
+  '--runs': 'runs',
+  '--size': 'sizeMiB',
+  '--parallel-size': 'parallelMiB',
+  '--small': 'smallCount',
+  '--hash': 'hashMiB',
+  '--wan-size': 'wanMiB',
+  '--wan-slow-size': 'wanSlowMiB',
+  '--browser-size': 'browserMiB',
+  '--browser-heap-size': 'browserHeapMiB',
+  '--max-minutes': 'maxMinutes',
+};
 
 function positiveInt(flag: string, value: string | undefined): number {
   const n = Number(value);
@@ -93,7 +119,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     wanSlowMiB: quick ? 1 : 4,
     browserMiB: quick ? 32 : 128,
     browserHeapMiB: quick ? 128 : 512,
-    maxMinutes: 14,
+    maxMinutes: 40,
     out: quick ? 'bench/out/RESULTS-quick.md' : 'bench/RESULTS.md',
     profile: false,
     note: undefined,
@@ -103,41 +129,16 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const next = (): string | undefined => argv[++i];
+    const countKey = flag === undefined ? undefined : COUNT_FLAGS[flag];
+    if (countKey !== undefined) {
+      options[countKey] = positiveInt(flag ?? '', next());
+      continue;
+    }
     switch (flag) {
       case '--quick':
         break;
       case '--profile':
         options.profile = true;
-        break;
-      case '--runs':
-        options.runs = positiveInt(flag, next());
-        break;
-      case '--size':
-        options.sizeMiB = positiveInt(flag, next());
-        break;
-      case '--parallel-size':
-        options.parallelMiB = positiveInt(flag, next());
-        break;
-      case '--small':
-        options.smallCount = positiveInt(flag, next());
-        break;
-      case '--hash':
-        options.hashMiB = positiveInt(flag, next());
-        break;
-      case '--wan-size':
-        options.wanMiB = positiveInt(flag, next());
-        break;
-      case '--wan-slow-size':
-        options.wanSlowMiB = positiveInt(flag, next());
-        break;
-      case '--browser-size':
-        options.browserMiB = positiveInt(flag, next());
-        break;
-      case '--browser-heap-size':
-        options.browserHeapMiB = positiveInt(flag, next());
-        break;
-      case '--max-minutes':
-        options.maxMinutes = positiveInt(flag, next());
         break;
       case '--out': {
         const value = next();

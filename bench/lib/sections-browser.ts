@@ -85,6 +85,11 @@ function statsUrlOf(server: ServerHandle): string {
   return `http://127.0.0.1:${server.port}/__bench/stats`;
 }
 
+/** A run's bound: a minute for Chromium and the Blob, then a 2 MiB/s floor. */
+function browserTimeoutMs(sizeMiB: number): number {
+  return 60_000 + (sizeMiB / 2) * 1000;
+}
+
 /** One run: a fresh Chromium on the plan's page, its posted result, the server's counts. */
 async function browserRun(
   ctx: BenchContext,
@@ -100,7 +105,7 @@ async function browserRun(
     url,
     result: site.resultOf(id),
     tempDir: ctx.files.root,
-    timeoutMs: 60_000 + (plan.sizeMiB / 2) * 1000,
+    timeoutMs: browserTimeoutMs(plan.sizeMiB),
   });
   if (typeof result.error === 'string') throw new Error(`in the page: ${result.error}`);
   const after = await serverStats(place.statsUrl);
@@ -134,7 +139,7 @@ function scenario(
     label: `${place.label} | ${client.label}`,
     worker: 'chromium',
     args: { ...plan },
-    timeoutMs: 0,
+    timeoutMs: browserTimeoutMs(sizeMiB),
     run: () => browserRun(ctx, site, chromium, place, plan),
   };
 }

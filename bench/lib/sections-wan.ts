@@ -98,13 +98,13 @@ function scenariosFor(
   const timeoutMs = link.slow ? slowBudgetMs(bytes, link) : 30_000 + 4 * linkMs;
   return CLIENTS.map((client) => {
     const common = { mode: 'file', endpoint, filePath, statsUrl };
+    // ours: an option left out is not passed at all (the defaults are no options)
     const args: Record<string, unknown> =
-      client.worker === 'ours'
-        ? { ...common, distUrl: ctx.clientUrl, progress: true }
-        : { ...common, chunkSize: client.chunkSize, ownDefaults: true };
-    if (client.worker === 'ours' && client.chunkSize !== undefined) {
-      args.chunkSize = client.chunkSize;
-    }
+      client.worker === 'tus-js'
+        ? { ...common, chunkSize: client.chunkSize, ownDefaults: true }
+        : client.chunkSize === undefined
+          ? { ...common, distUrl: ctx.clientUrl, progress: true }
+          : { ...common, distUrl: ctx.clientUrl, progress: true, chunkSize: client.chunkSize };
     return {
       key: `wan.${link.key}.${client.key}`,
       label: `${link.label} | ${client.label}`,
@@ -113,6 +113,11 @@ function scenariosFor(
       timeoutMs,
     };
   });
+}
+
+/** MiB/s with two decimals below 10 (the slow uplink moves 0.24 MiB/s). */
+function fmtRate(mibps: number): string {
+  return fmt(mibps, mibps < 10 ? 2 : 1);
 }
 
 /** A sample's share of the link rate. */
@@ -126,7 +131,10 @@ function medianShare(outcome: Outcome | undefined, link: WanLink): number | unde
 }
 
 /** The raw TCP stream through each link (tcp-sink behind the emulator): the emulator's own rate. */
-async function linkCheck(ctx: BenchContext): Promise<string[]> {
+async function linkCheck(
+  ctx: BenchContext,
+): Promise<{ lines: string[]; achieved: Map<string, number> }> {
+  const achieved = new Map<string, number>();
   const lines = [
     '| link | nominal MiB/s | bytes sent | emulator MiB/s | of nominal |',
     '|---|---:|---:|---:|---:|',
@@ -146,6 +154,7 @@ async function linkCheck(ctx: BenchContext): Promise<string[]> {
         // The probe's time holds two round trips (handshake; last byte there, answer back).
         const linkSeconds = (Number(result.ms) - 2 * link.rttMs) / 1000;
         const measured = bytes / linkSeconds;
+        achieved.set(link.key, measured / rate);
         ctx.log(`[wan] link check ${link.label}: ${fmt((measured / rate) * 100)} % of nominal`);
         lines.push(
           `| ${link.label} | ${fmt(rate / MiB, 2)} | ${fmt(bytes / MiB)} MiB | ${fmt(measured / MiB, 2)} | ${fmt((measured / rate) * 100)} % |`,
@@ -161,7 +170,7 @@ async function linkCheck(ctx: BenchContext): Promise<string[]> {
   } finally {
     await sink.stop();
   }
-  return lines;
+  return { lines, achieved };
 }
 
 function resultTable(outcomes: Map<string, Outcome>, links: readonly WanLink[]): string[] {
@@ -189,7 +198,7 @@ function resultTable(outcomes: Map<string, Outcome>, links: readonly WanLink[]):
       const speeds = samples.map((s) => s.mibps);
       const patches = samples.map((s) => Number(s.raw.patches)).filter(Number.isFinite);
       lines.push(
-        `| ${link.label} | ${client.label} | ${fmt((medianShare(outcome, link) ?? Number.NaN) * 100)} % | ${fmt(median(speeds))} | ${fmt(Math.min(...speeds))}–${fmt(Math.max(...speeds))} | ${patches.length === 0 ? '—' : fmt(median(patches), 0)} | ${completed} | ${fmt(median(samples.map((s) => s.rssMiB)))} |`,
+        `| ${link.label} | ${client.label} | ${fmt((medianShare(outcome, link) ?? Number.NaN) * 100)} % | ${fmtRate(median(speeds))} | ${fmtRate(Math.min(...speeds))}–${fmtRate(Math.max(...speeds))} | ${patches.length === 0 ? '—' : fmt(median(patches), 0)} | ${completed} | ${fmt(median(samples.map((s) => s.rssMiB)))} |`,
       );
     }
   }
@@ -200,6 +209,7 @@ function resultTable(outcomes: Map<string, Outcome>, links: readonly WanLink[]):
 function targets(
   ctx: BenchContext,
   outcomes: Map<string, Outcome>,
+  achieved: Map<string, number>,
 ): { ratios: Ratio[]; slow: string[] } {
   const ratios: Ratio[] = [];
   const slow: string[] = [];
@@ -223,7 +233,7 @@ function targets(
       paired: undefined,
       target: 0.9,
       unit: '%',
-      detail: `${fmt((oursShare ?? Number.NaN) * 100)} % of ${fmt(linkRate(link) / MiB, 2)} MiB/s`,
+      detail: `${fmt((oursShare ?? Number.NaN) * 100)} % of ${fmt(linkRate(link) / MiB, 2)} MiB/s; the link check reached ${fmt((achieved.get(link.key) ?? Number.NaN) * 100)} %`,
     });
     ratios.push({
       name: `${link.label}: ours at defaults / tus-js-client default`,
@@ -262,7 +272,7 @@ export async function wanSection(ctx: BenchContext): Promise<SectionReport> {
     await server.stop();
   }
   keep(ctx, outcomes);
-  const { ratios, slow } = targets(ctx, outcomes);
+  const { ratios, slow } = targets(ctx, outcomes, check.achieved);
   for (const line of ratioTable(ratios).slice(2)) ctx.log(`[wan] ${line}`);
   for (const line of slow) ctx.log(`[wan] ${line}`);
   return {
@@ -276,9 +286,10 @@ export async function wanSection(ctx: BenchContext): Promise<SectionReport> {
       'one-way delay RTT/2 each way, the rate each way, a bottleneck queue of one',
       'bandwidth-delay product (min 64 KiB), one round trip for each new connection.',
       '',
-      'Link check (a raw TCP stream through each link, once per link, before the uploads):',
+      'Link check (a raw TCP stream through each link, once per link, before the uploads: what',
+      'the emulator achieved in this run; on a busy machine the 1 Gbit/s link falls short of it):',
       '',
-      ...check,
+      ...check.lines,
       '',
       ...resultTable(outcomes, WAN_LINKS),
       '',
