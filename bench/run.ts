@@ -20,8 +20,10 @@ import { BenchFiles } from './lib/files.js';
 import { loadAverage, machineInfo } from './lib/machine.js';
 import { profileSection } from './lib/profile.js';
 import { computeRatios } from './lib/ratios.js';
+import { browserSection } from './lib/sections-browser.js';
 import { flatSection, hashSection, nullSection, smallSection } from './lib/sections-null.js';
 import { issue2Section, oursServerSection, parallelSection } from './lib/sections-server.js';
+import { wanSection } from './lib/sections-wan.js';
 import { ratioTable } from './lib/tables.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -34,6 +36,9 @@ const WORKERS = [
   'tus-js',
   'raw-loop',
   'hash-rates',
+  'wan-proxy',
+  'tcp-sink',
+  'link-probe',
 ];
 
 const SECTION_RUNNERS: Record<Section, (ctx: BenchContext) => Promise<SectionReport>> = {
@@ -44,6 +49,8 @@ const SECTION_RUNNERS: Record<Section, (ctx: BenchContext) => Promise<SectionRep
   'ours-server': oursServerSection,
   issue2: issue2Section,
   parallel: parallelSection,
+  wan: wanSection,
+  browser: browserSection,
 };
 
 async function buildWorkers(): Promise<string> {

@@ -6,11 +6,34 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 const live = new Set<ChildProcess>();
+/** Children started as leaders of a process group of their own (Chromium and its helpers). */
+const groups = new Set<ChildProcess>();
 
 /** Kills every child still running (SIGKILL; they hold nothing worth saving). */
 export function killAllChildren(): void {
   for (const child of live) child.kill('SIGKILL');
   live.clear();
+  for (const child of groups) killGroup(child);
+  groups.clear();
+}
+
+/**
+ * Tracks `child`, spawned with `detached: true` (so it leads a process group), until it
+ * exits: `killAllChildren` then kills its whole group.
+ */
+export function trackGroup(child: ChildProcess): void {
+  groups.add(child);
+  child.on('exit', () => groups.delete(child));
+}
+
+/** SIGKILL to the process group that `child` leads (it and every process it started). */
+export function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // the group is already gone
+  }
 }
 
 function spawnNode(script: string, args: unknown, nodeFlags: readonly string[]): ChildProcess {

@@ -5,6 +5,7 @@
  * measured run (else the first run pays for filling the cache and the others don't):
  * the figures measure the client and the network, not the disk.
  */
+import { randomFillSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { open, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { MiB } from './stats.js';
 export class BenchFiles {
   readonly root: string;
   private readonly made = new Map<number, string>();
+  private readonly madeRandom = new Map<number, string>();
 
   constructor() {
     this.root = mkdtempSync(join(tmpdir(), 'resumable-upload-bench-'));
@@ -28,6 +30,26 @@ export class BenchFiles {
     await truncate(path, mib * MiB);
     await readThrough(path);
     this.made.set(mib, path);
+    return path;
+  }
+
+  /**
+   * A file of `mib` MiB of random bytes, made once (for links where the bytes should
+   * look like a real file's: nothing on the way can compress or skip them).
+   */
+  async randomFile(mib: number): Promise<string> {
+    const existing = this.madeRandom.get(mib);
+    if (existing !== undefined) return existing;
+    const path = join(this.root, `random-${mib}mib.bin`);
+    const file = await open(path, 'w');
+    try {
+      const block = Buffer.allocUnsafe(MiB);
+      for (let i = 0; i < mib; i++) await file.write(randomFillSync(block));
+    } finally {
+      await file.close();
+    }
+    await readThrough(path);
+    this.madeRandom.set(mib, path);
     return path;
   }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runWorker } from './children.js';
 import { fmt, MiB, median } from './stats.js';
 
-export type WorkerName = 'ours' | 'tus-js' | 'raw-loop' | 'hash-rates';
+export type WorkerName = 'ours' | 'tus-js' | 'raw-loop' | 'hash-rates' | 'link-probe' | 'chromium';
 
 export interface Scenario {
   /** Stable key, used by the ratios. */
@@ -18,6 +18,8 @@ export interface Scenario {
   timeoutMs: number;
   /** Set when the scenario cannot run at all (e.g. dist not built): skipped with this reason. */
   unavailable?: string | undefined;
+  /** Runs it instead of the worker script (a run that is no node process, e.g. Chromium). */
+  run?: (() => Promise<Record<string, unknown>>) | undefined;
 }
 
 export interface Sample {
@@ -126,7 +128,10 @@ export async function measure(
       }
       try {
         const script = join(ctx.workersDir, `${scenario.worker}.mjs`);
-        const result = await runWorker(script, scenario.args, { timeoutMs: scenario.timeoutMs });
+        const result =
+          scenario.run === undefined
+            ? await runWorker(script, scenario.args, { timeoutMs: scenario.timeoutMs })
+            : await scenario.run();
         if (typeof result.skipped === 'string') {
           outcome.skipped = result.skipped;
           ctx.log(`[${section}] ${scenario.label}: skipped: ${result.skipped}`);
@@ -138,9 +143,8 @@ export async function measure(
           sample.uploads === undefined
             ? `${fmt(sample.mibps)} MiB/s`
             : `${fmt((sample.uploads * 1000) / sample.ms)} uploads/s`;
-        ctx.log(
-          `[${section}] ${scenario.label} run ${run}/${runs}: ${rate}, peak RSS ${fmt(sample.rssMiB)} MiB`,
-        );
+        const rss = Number.isFinite(sample.rssMiB) ? `, peak RSS ${fmt(sample.rssMiB)} MiB` : '';
+        ctx.log(`[${section}] ${scenario.label} run ${run}/${runs}: ${rate}${rss}`);
       } catch (error) {
         outcome.error = error instanceof Error ? error.message : String(error);
         ctx.log(`[${section}] ${scenario.label} run ${run}/${runs} FAILED: ${outcome.error}`);

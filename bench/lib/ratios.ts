@@ -13,7 +13,7 @@ function speed(ctx: BenchContext, key: string): number | undefined {
  * function of the round's figures). The machine's speed drifts between rounds; within
  * one round the scenarios ran back to back, so this ratio shows less of the drift.
  */
-function paired(
+export function paired(
   ctx: BenchContext,
   aKey: string,
   bKey: string,

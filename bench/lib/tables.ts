@@ -2,7 +2,7 @@
 import { type Outcome, outcomeNote, summarize } from './measure.js';
 import { fmt } from './stats.js';
 
-function cell(text: string): string {
+export function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 

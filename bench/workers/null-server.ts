@@ -4,12 +4,22 @@
  * upload, reads and discards every body, and keeps only offsets in memory. Checksum
  * algorithms are advertised so clients compute them, but never verified.
  *
- * Prints `{"port":N}` once listening; GET /__bench/stats answers the bytes received.
- * Exits when its parent goes away.
+ * With `allowedOrigins` (a list of origins) it answers CORS for them, as a tus server for
+ * browsers does: preflights allowed for a day, the tus headers exposed.
+ *
+ * Prints `{"port":N}` once listening; GET /__bench/stats answers its counters (bytes
+ * received, uploads, PATCHes, CORS preflights). Exits when its parent goes away.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { serveOnLoopback } from './worker-io.js';
+import { allowCors, type CorsCounters } from './cors.js';
+import { readArgs, serveOnLoopback } from './worker-io.js';
+
+interface NullServerArgs {
+  allowedOrigins?: string[];
+}
+
+const allowedOrigins = readArgs<NullServerArgs>().allowedOrigins ?? [];
 
 interface NullUpload {
   offset: number;
@@ -20,6 +30,7 @@ const uploads = new Map<string, NullUpload>();
 let bytesReceived = 0;
 let uploadsCreated = 0;
 let patches = 0;
+const cors: CorsCounters = { preflights: 0 };
 
 const TUS_HEADERS = {
   'Tus-Resumable': '1.0.0',
@@ -51,8 +62,14 @@ function answer(res: ServerResponse, status: number, headers: Record<string, str
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
+  allowCors(req, res, allowedOrigins, cors);
   if (req.method === 'GET' && url === '/__bench/stats') {
-    const body = JSON.stringify({ bytesReceived, uploadsCreated, patches });
+    const body = JSON.stringify({
+      bytesReceived,
+      uploadsCreated,
+      patches,
+      preflights: cors.preflights,
+    });
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(body);
     return;

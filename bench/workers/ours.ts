@@ -1,21 +1,27 @@
 /**
  * Our client, from the built package (`dist/index.node.js`, passed as `distUrl`).
  * `file` mode: `new TusClient(endpoint, { chunkSize, checksum }).uploadFile({ filePath })`,
- * optionally with `parallelUploads`. `small` mode: `count` uploads of `size` bytes each,
- * one after the other, from a Uint8Array.
+ * optionally with `parallelUploads`; an option left out of the arguments is not passed
+ * (so both left out is `new TusClient(endpoint)`, the defaults). `small` mode: `count`
+ * uploads of `size` bytes each, one after the other, from a Uint8Array. With `statsUrl`
+ * (the server's /__bench/stats), the result also says how many PATCHes the upload took;
+ * with `progress`, how many progress events it gave and its last stats.
  */
 import { randomFillSync } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { assertComplete } from './verify.js';
+import { assertComplete, serverStats } from './verify.js';
 import { peakRssMiB, readArgs, runMain } from './worker-io.js';
 
 interface OursArgs {
   mode: 'file' | 'small';
   distUrl: string;
   endpoint: string;
-  chunkSize: number;
-  checksum: false | 'sha1';
+  chunkSize?: number;
+  checksum?: false | 'sha1';
   parallelUploads?: number;
+  statsUrl?: string;
+  /** Count onProgress calls and report the last stats (off: no callback at all). */
+  progress?: boolean;
   filePath?: string;
   count?: number;
   size?: number;
@@ -39,10 +45,10 @@ function rejectsParallel(error: unknown): boolean {
 runMain(async () => {
   const args = readArgs<OursArgs>();
   const { TusClient } = (await import(args.distUrl)) as OurModule;
-  const client = new TusClient(args.endpoint, {
-    chunkSize: args.chunkSize,
-    checksum: args.checksum,
-  });
+  const clientOptions: Record<string, unknown> = {};
+  if (args.chunkSize !== undefined) clientOptions.chunkSize = args.chunkSize;
+  if (args.checksum !== undefined) clientOptions.checksum = args.checksum;
+  const client = new TusClient(args.endpoint, clientOptions);
   if (args.mode === 'small') {
     const count = args.count ?? 0;
     const bytes = randomFillSync(new Uint8Array(args.size ?? 1024));
@@ -56,8 +62,17 @@ runMain(async () => {
   }
   const filePath = args.filePath ?? '';
   const size = (await stat(filePath)).size;
+  let progressEvents = 0;
+  let lastStats: unknown;
   const options: Record<string, unknown> = { filePath };
+  if (args.progress === true) {
+    options.onProgress = (stats: unknown) => {
+      progressEvents++;
+      lastStats = stats;
+    };
+  }
   if (args.parallelUploads !== undefined) options.parallelUploads = args.parallelUploads;
+  const before = args.statsUrl === undefined ? undefined : await serverStats(args.statsUrl);
   const started = performance.now();
   let url: string;
   try {
@@ -72,5 +87,9 @@ runMain(async () => {
   const rss = peakRssMiB();
   // a parallel upload's URL is the final (concatenated) upload
   await assertComplete(url, size);
-  return { bytes: size, ms, peakRssMiB: rss, uploadUrl: url };
+  const patches =
+    before === undefined || args.statsUrl === undefined
+      ? undefined
+      : (await serverStats(args.statsUrl)).patches - before.patches;
+  return { bytes: size, ms, peakRssMiB: rss, uploadUrl: url, progressEvents, lastStats, patches };
 });

@@ -2,12 +2,14 @@
  * tus-js-client 4.3.1 (its Node build) as the comparison client. `file` mode uploads an
  * fs.ReadStream (read by path, positionally); `small` mode uploads `count` Buffers of
  * `size` bytes one after the other. `chunkSize: null` means its default, Infinity.
+ * Retries are off (`retryDelays: []`) unless `ownDefaults` (then only `endpoint` and
+ * `chunkSize` are set). With `statsUrl`, the result says how many PATCHes the upload took.
  */
 import { randomFillSync } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Upload } from 'tus-js-client';
-import { assertComplete } from './verify.js';
+import { assertComplete, serverStats } from './verify.js';
 import { peakRssMiB, readArgs, runMain } from './worker-io.js';
 
 type UploadOptions = ConstructorParameters<typeof Upload>[1];
@@ -16,6 +18,8 @@ interface TusJsArgs {
   mode: 'file' | 'small';
   endpoint: string;
   chunkSize: number | null;
+  ownDefaults?: boolean;
+  statsUrl?: string;
   filePath?: string;
   count?: number;
   size?: number;
@@ -40,7 +44,8 @@ function uploadOnce(
 
 runMain(async () => {
   const args = readArgs<TusJsArgs>();
-  const options: UploadOptions = { endpoint: args.endpoint, retryDelays: [] };
+  const options: UploadOptions = { endpoint: args.endpoint };
+  if (args.ownDefaults !== true) options.retryDelays = [];
   if (args.chunkSize !== null) options.chunkSize = args.chunkSize;
   if (args.mode === 'small') {
     const count = args.count ?? 0;
@@ -55,10 +60,15 @@ runMain(async () => {
   }
   const filePath = args.filePath ?? '';
   const size = (await stat(filePath)).size;
+  const before = args.statsUrl === undefined ? undefined : await serverStats(args.statsUrl);
   const started = performance.now();
   const url = await uploadOnce(createReadStream(filePath), options);
   const ms = performance.now() - started;
   const rss = peakRssMiB();
   await assertComplete(url, size);
-  return { bytes: size, ms, peakRssMiB: rss, uploadUrl: url };
+  const patches =
+    before === undefined || args.statsUrl === undefined
+      ? undefined
+      : (await serverStats(args.statsUrl)).patches - before.patches;
+  return { bytes: size, ms, peakRssMiB: rss, uploadUrl: url, patches };
 });

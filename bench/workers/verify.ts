@@ -24,3 +24,18 @@ export async function assertComplete(url: string, size: number): Promise<void> {
   const offset = await headOffset(url);
   if (offset !== size) throw new Error(`server holds ${offset} of ${size} bytes at ${url}`);
 }
+
+export interface ServerStats {
+  bytesReceived: number;
+  uploadsCreated: number;
+  patches: number;
+  /** CORS preflights (OPTIONS with Access-Control-Request-Method) answered. */
+  preflights: number;
+}
+
+/** A bench server's counters (`GET /__bench/stats`), read outside the clock. */
+export async function serverStats(url: string): Promise<ServerStats> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+  return (await response.json()) as ServerStats;
+}

@@ -1,15 +1,17 @@
 /**
- * Incremental SHA-1, SHA-256 and SHA-512 for platforms without one (browsers: Web Crypto
- * hashes one buffer at a time), from @noble/hashes (audited, no dependencies; bundled into
- * the browser build). They let a chunk of any size, or a whole `File` for a fingerprint, be
- * hashed a piece at a time in constant memory. Platform-free.
+ * Incremental SHA-1 and SHA-256 for platforms without one (browsers: Web Crypto hashes one
+ * buffer at a time), from @noble/hashes (audited, no dependencies; bundled into the
+ * browser build). They let a chunk of any size, or a whole `File` for a fingerprint, be
+ * hashed a piece at a time in constant memory. SHA-512 is left out (it would add 2 KiB
+ * gzipped to the bundle for a rarely chosen algorithm): with it a browser's chunks stay
+ * within one Web Crypto digest (4 MiB). Platform-free.
  */
 import { sha1 } from '@noble/hashes/legacy';
-import { sha256, sha512 } from '@noble/hashes/sha2';
+import { sha256 } from '@noble/hashes/sha2';
 
-export type IncrementalAlgorithm = 'sha1' | 'sha256' | 'sha512';
+export type IncrementalAlgorithm = 'sha1' | 'sha256';
 
-const HASHES = { sha1, sha256, sha512 } as const;
+const HASHES = { sha1, sha256 } as const;
 
 /** An incremental hash of `algorithm`: `update()` pieces, then `digest()` the bytes. */
 export function createIncrementalHash(algorithm: IncrementalAlgorithm): {

@@ -17,8 +17,8 @@ const context = (input: unknown) => ({
 
 describe('incremental hashes (@noble/hashes, for browsers)', () => {
   it('equal node:crypto for sizes around the block and padding edges', () => {
-    for (const algorithm of ['sha1', 'sha256', 'sha512'] as const) {
-      for (const size of [0, 1, 55, 56, 63, 64, 65, 111, 112, 127, 128, 129, 1000, 300_001]) {
+    for (const algorithm of ['sha1', 'sha256'] as const) {
+      for (const size of [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 300_001]) {
         const data = makeBytes(size, size + 1);
         const hash = createIncrementalHash(algorithm);
         hash.update(data);
@@ -30,7 +30,7 @@ describe('incremental hashes (@noble/hashes, for browsers)', () => {
 
   it('give the same digest whatever the pieces they are fed', () => {
     const data = makeBytes(10_000, 5);
-    for (const algorithm of ['sha1', 'sha256', 'sha512'] as const) {
+    for (const algorithm of ['sha1', 'sha256'] as const) {
       const expected = createHash(algorithm).update(data).digest('hex');
       for (const step of [1, 3, 63, 64, 65, 4096]) {
         const hash = createIncrementalHash(algorithm);

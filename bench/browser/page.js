@@ -1,0 +1,158 @@
+// The browser bench's page (see bench/lib/sections-browser.ts). It reads its plan from
+// `?plan=<JSON>`, makes a Blob of random bytes in the page, uploads it with our client
+// (/ours.js, the built dist/index.browser.js) or tus-js-client (/tus.js, its browser
+// build), samples the JS heap during the upload, and POSTs one JSON result to
+// /result/<id> on its own origin. Nothing drives it: the bench starts Chromium on this
+// URL with no DevTools client attached and kills it once the result is in.
+//
+// plan: { id, client: 'ours' | 'tusjs', endpoint, sizeMiB, chunkSize (bytes; null for
+// the client's default), checksum (ours only; absent for the default), sampleMs }
+
+const MiB = 1024 * 1024;
+/** The most distinct MiB of random bytes in one Blob (see makeBlob). */
+const DISTINCT_MIB = 128;
+
+const plan = JSON.parse(new URLSearchParams(location.search).get('plan') ?? '{}');
+
+function heap() {
+  return performance.memory?.usedJSHeapSize ?? Number.NaN;
+}
+
+function forceGc() {
+  if (typeof globalThis.gc === 'function') globalThis.gc();
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A Blob of `mib` MiB of random bytes, made 1 MiB at a time from one reused buffer. At
+ * most DISTINCT_MIB of them are distinct; a larger Blob repeats them in order (Chromium
+ * keeps 500 MiB of blob data in memory before it must page to the profile's disk, and a
+ * 512 MiB Blob made of distinct parts came out unreadable here).
+ */
+function makeBlob(mib) {
+  const buffer = new Uint8Array(MiB);
+  const distinct = [];
+  for (let i = 0; i < Math.min(mib, DISTINCT_MIB); i++) {
+    for (let at = 0; at < MiB; at += 65_536) {
+      crypto.getRandomValues(buffer.subarray(at, at + 65_536));
+    }
+    distinct.push(new Blob([buffer]));
+  }
+  const parts = Array.from({ length: mib }, (_, i) => distinct[i % distinct.length]);
+  return new Blob(parts, { type: 'application/octet-stream' });
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.append(script);
+  });
+}
+
+async function uploadOurs(blob, onProgress) {
+  const lib = await import('/ours.js');
+  const options = {};
+  if (plan.chunkSize !== null && plan.chunkSize !== undefined) options.chunkSize = plan.chunkSize;
+  if (plan.checksum !== undefined) options.checksum = plan.checksum;
+  const client = new lib.TusClient(plan.endpoint, options);
+  return async () => {
+    let stats;
+    const url = await client.uploadFile({
+      input: blob,
+      onProgress: (s) => {
+        stats = s;
+        onProgress();
+      },
+    });
+    return { url, checksumAlgorithm: stats?.checksumAlgorithm ?? null };
+  };
+}
+
+async function uploadTusJs(blob, onProgress) {
+  await loadScript('/tus.js');
+  const { Upload } = globalThis.tus;
+  return () =>
+    new Promise((resolve, reject) => {
+      const options = {
+        endpoint: plan.endpoint,
+        onProgress,
+        onError: reject,
+        onSuccess: () => resolve({ url: upload.url, checksumAlgorithm: null }),
+      };
+      if (plan.chunkSize !== null && plan.chunkSize !== undefined) {
+        options.chunkSize = plan.chunkSize;
+      }
+      const upload = new Upload(blob, options);
+      upload.start();
+    });
+}
+
+async function run() {
+  const blob = makeBlob(plan.sizeMiB);
+  let progressEvents = 0;
+  const onProgress = () => {
+    progressEvents++;
+  };
+  // Load the client first, so its code is part of the baseline, not of the peak.
+  const start =
+    plan.client === 'ours'
+      ? await uploadOurs(blob, onProgress)
+      : await uploadTusJs(blob, onProgress);
+  forceGc();
+  await sleep(100);
+  forceGc();
+  const baseline = heap();
+  let peak = baseline;
+  let samples = 0;
+  const sample = () => {
+    peak = Math.max(peak, heap());
+    samples++;
+  };
+  const timer = setInterval(sample, plan.sampleMs ?? 20);
+  const started = performance.now();
+  let outcome;
+  try {
+    outcome = await start();
+  } finally {
+    clearInterval(timer);
+  }
+  const ms = performance.now() - started;
+  sample();
+  return {
+    bytes: blob.size,
+    ms,
+    url: outcome.url,
+    checksumAlgorithm: outcome.checksumAlgorithm,
+    heapBaseline: baseline,
+    heapPeak: peak,
+    heapSamples: samples,
+    progressEvents,
+    gcExposed: typeof globalThis.gc === 'function',
+    preciseMemory: performance.memory !== undefined,
+    userAgent: navigator.userAgent,
+  };
+}
+
+function describe(error) {
+  if (!(error instanceof Error)) return String(error);
+  const code = typeof error.code === 'string' ? ` [${error.code}]` : '';
+  const cause =
+    error.cause instanceof Error ? ` <- ${error.cause.name}: ${error.cause.message}` : '';
+  return `${error.name}${code}: ${error.message}${cause}`;
+}
+
+async function report(result) {
+  await fetch(`/result/${encodeURIComponent(plan.id)}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(result),
+  });
+}
+
+run().then(report, (error) => report({ error: describe(error) }));
