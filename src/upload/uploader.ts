@@ -279,7 +279,7 @@ export class Uploader {
       signal: this.#settings.signal,
       onUploadProgress: body === undefined ? undefined : (sent) => this.#progress.sending(sent),
     });
-    const ms = performance.now() - began;
+    const ms = performance.now() - began - (created.connectMs ?? 0);
     if (body !== undefined) this.#sizer?.chunkDone(created.offset, ms);
     else if (this.#sizer !== undefined) this.#sizer.roundTrip(ms);
     else this.#earlyRoundTrip = ms;
@@ -295,7 +295,7 @@ export class Uploader {
     this.#lastBodyBytes = 0;
     const began = performance.now();
     const state = await this.#ctx.protocol.offset(this.#ctx.requester, url, this.#settings.signal);
-    const ms = performance.now() - began;
+    const ms = performance.now() - began - (state.connectMs ?? 0);
     if (this.#sizer !== undefined) this.#sizer.roundTrip(ms);
     else this.#earlyRoundTrip = ms;
     const details = { method: 'HEAD', url: displayUrl(url), status: state.status };
@@ -344,9 +344,9 @@ export class Uploader {
       onUploadProgress: (sent) => this.#progress.sending(start + sent),
     });
     this.#prefetchAfter(end, length);
-    const { offset, status } = await sending;
+    const { offset, status, connectMs } = await sending;
     this.#check(url, start, length, offset, status);
-    this.#sizer!.chunkDone(length, performance.now() - began);
+    this.#sizer!.chunkDone(length, performance.now() - began - (connectMs ?? 0));
     this.#tooLarge = 0;
     if (declareLength !== undefined) this.#declare = false;
     this.#offset = offset;
@@ -377,11 +377,16 @@ export class Uploader {
     }
   }
 
-  /** Prepares the chunk after `end` while this one is sent, sized as if this one succeeds. */
+  /**
+   * Prepares the chunk after `end` while this one is sent: sized as the sizer expects it,
+   * or, while that cannot be foreseen (no rate yet), hashed forward for any size it may get.
+   */
   #prefetchAfter(end: number, length: number): void {
     if (this.#size === undefined || end >= this.#target) return;
-    const expected = this.#sizer!.expectedNext(length, this.#target - end);
-    this.#pipeline!.prefetch(end, expected);
+    const remaining = this.#target - end;
+    const expected = this.#sizer!.expectedNext(length, remaining);
+    if (expected !== undefined) this.#pipeline!.prefetch(end, expected);
+    else this.#pipeline!.prefetchForward(end, end + Math.min(remaining, this.#sizer!.largest));
   }
 
   /**
