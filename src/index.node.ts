@@ -41,6 +41,12 @@ TusClient satisfies new (
 export type { TusClientApi } from './client.js';
 export * from './errors/index.js';
 export {
+  FILE_STAT_SAMPLE,
+  FileStatFingerprint,
+  type FileStatFingerprintParts,
+  parseFileStatFingerprint,
+} from './fingerprint/file-stat-fingerprint.node.js';
+export {
   CallableFingerprint,
   Fingerprint,
   type FingerprintContext,
