@@ -4,13 +4,14 @@
  * that need no full read: `FileStatFingerprint`).
  */
 
-import type { ChecksumAlgorithm, TusClientOptions } from '../index.node.js';
+import type { ChecksumAlgorithm, TusClientOptions, UrlStorage } from '../index.node.js';
 import {
   defaultUrlStoragePath,
   FileStatFingerprint,
   FileUrlStorage,
   TusClient,
 } from '../index.node.js';
+import { SizedUrlStorage } from './batch/sized-url-storage.js';
 import { parseHeader } from './flag-values.js';
 import { CliUsageError } from './units.js';
 
@@ -46,7 +47,7 @@ export function headersFrom(raw: readonly string[]): Record<string, string> {
 /** The URL store of the CLI: where it is, and the storage. */
 export interface CliUrlStore {
   path: string;
-  storage: FileUrlStorage;
+  storage: UrlStorage;
 }
 
 /** The URL store at `storeFile` (or the library's default path). */
@@ -55,7 +56,7 @@ export function openUrlStore(
   warn: (message: string) => void,
 ): CliUrlStore {
   const path = storeFile ?? defaultUrlStoragePath();
-  return { path, storage: new FileUrlStorage({ path, onWarning: warn }) };
+  return { path, storage: new SizedUrlStorage(new FileUrlStorage({ path, onWarning: warn })) };
 }
 
 /** The `TusClient` options for `flags`, with `store` when URLs are remembered. */

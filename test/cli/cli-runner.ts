@@ -52,6 +52,8 @@ export interface CliChild {
   stderr(): string;
   /** Resolves when stderr (or stdout) matches `pattern`; rejects if the child ends first. */
   waitFor(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>;
+  /** Resolves when `test` (of stdout, stderr) holds; rejects if the child ends first. */
+  waitUntil(test: (stdout: string, stderr: string) => boolean): Promise<void>;
   /** Resolves when the child ended. */
   done: Promise<CliRun>;
 }
@@ -91,6 +93,21 @@ export function spawnCli(args: readonly string[], options: SpawnOptions = {}): C
     stdout: () => stdout,
     stderr: () => stderr,
     done,
+    waitUntil(test) {
+      return new Promise((resolveWait, rejectWait) => {
+        const check = () => {
+          if (test(stdout, stderr)) {
+            waiters.delete(check);
+            resolveWait();
+          } else if (ended || child.exitCode !== null) {
+            waiters.delete(check);
+            rejectWait(new Error(`CLI ended before the awaited output.\nstderr: ${stderr}`));
+          }
+        };
+        waiters.add(check);
+        check();
+      });
+    },
     waitFor(pattern, stream = 'stderr') {
       return new Promise((resolveWait, rejectWait) => {
         const check = () => {

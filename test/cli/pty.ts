@@ -22,7 +22,12 @@ function quote(word: string): string {
 /** Runs the CLI with `args` on a `columns`-wide terminal; `timeoutMs` bounds it. */
 export async function runInPty(
   args: readonly string[],
-  options: { columns?: number; rows?: number; env?: Record<string, string>; timeoutMs?: number } = {},
+  options: {
+    columns?: number;
+    rows?: number;
+    env?: Record<string, string>;
+    timeoutMs?: number;
+  } = {},
 ): Promise<PtyRun> {
   const columns = options.columns ?? 80;
   const rows = options.rows ?? 24;
@@ -32,7 +37,12 @@ export async function runInPty(
     ['-qfec', `stty cols ${columns} rows ${rows}; exec ${command}`, '/dev/null'],
     {
       cwd: ROOT,
-      env: { ...process.env, RESUMABLE_UPLOAD_STORE_FILE: TEST_STORE, TERM: 'xterm', ...options.env },
+      env: {
+        ...process.env,
+        RESUMABLE_UPLOAD_STORE_FILE: TEST_STORE,
+        TERM: 'xterm',
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -44,7 +54,12 @@ export async function runInPty(
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
-  const terminal = new xterm.Terminal({ cols: columns, rows, scrollback: 10_000, allowProposedApi: true });
+  const terminal = new xterm.Terminal({
+    cols: columns,
+    rows,
+    scrollback: 10_000,
+    allowProposedApi: true,
+  });
   await new Promise<void>((resolve) => terminal.write(raw, resolve));
   const buffer = terminal.buffer.active;
   const lines: string[] = [];

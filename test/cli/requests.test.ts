@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startOurServer } from '../helpers/our-server.js';
 import { runCli } from './cli-runner.js';
-import { jsonLines, makeTempDir, type TempDir } from './fixtures.js';
+import { jsonLines, makeTempDir, onlyUrl, type TempDir } from './fixtures.js';
 
 type OurServer = Awaited<ReturnType<typeof startOurServer>>;
 
@@ -18,7 +18,7 @@ describe('cli info / delete / server-info (child process, our server)', () => {
     const file = await dir.file('info.bin', 5000);
     const run = await runCli(['upload', file, '-e', server.endpoint, '--no-store', '--quiet']);
     assert.equal(run.code, 0, run.stderr);
-    url = run.stdout.trim();
+    url = onlyUrl(run.stdout);
   });
   after(async () => {
     await server.close();
@@ -62,7 +62,7 @@ describe('cli info / delete / server-info (child process, our server)', () => {
     const file = await dir.file('gone.bin', 3000);
     const up = await runCli(['upload', file, '-e', server.endpoint, '--no-store', '--quiet']);
     assert.equal(up.code, 0, up.stderr);
-    const target = up.stdout.trim();
+    const target = onlyUrl(up.stdout);
     assert.ok(existsSync(server.dataPath(target)));
     const del = await runCli(['delete', target]);
     assert.equal(del.code, 0, del.stderr);
