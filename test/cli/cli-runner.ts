@@ -43,6 +43,8 @@ export interface CliRun {
 export interface SpawnOptions {
   env?: Record<string, string>;
   cwd?: string;
+  /** Written to the child's standard input, which is then closed (else it has none). */
+  input?: Buffer | undefined;
 }
 
 /** A running CLI child with its output so far. */
@@ -62,8 +64,9 @@ export function spawnCli(args: readonly string[], options: SpawnOptions = {}): C
   const child = spawn(process.execPath, [...cliNodeArgs(), ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', RESUMABLE_UPLOAD_STORE_FILE: TEST_STORE, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();

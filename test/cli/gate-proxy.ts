@@ -18,6 +18,7 @@ export interface ProxyRequest {
   path: string;
   /** The decoded `Upload-Metadata` (POST). */
   metadata: Record<string, string>;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface GateProxy {
@@ -109,6 +110,7 @@ export async function startGateProxy(target: string): Promise<GateProxy> {
       method: req.method ?? '',
       path,
       metadata: decodeMetadata(req.headers['upload-metadata']),
+      headers: req.headers,
     });
     if (req.method === 'PATCH') {
       const upload = uploads.get(path);
