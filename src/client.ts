@@ -31,7 +31,6 @@ import {
   validateClientOptions,
 } from './options.js';
 import type { Platform } from './platform.js';
-import { parseIntegerHeader, parseOptionalIntegerHeader } from './protocol/integers.js';
 import { displayUrl } from './protocol/location.js';
 import { decodeMetadata, encodeMetadata } from './protocol/metadata.js';
 import { parseServerInfo } from './protocol/server-info.js';
@@ -51,10 +50,13 @@ import type {
   UploadFileOptions,
   UploadInfo,
 } from './types.js';
+import { ServerChunkLimits } from './upload/chunk-sizing.js';
 import { createFinal } from './upload/parallel-final.js';
 import { checkParallelOptions, type ParallelPlan } from './upload/parallel-options.js';
 import { partialUrlStore } from './upload/parallel-store.js';
 import { uploadParallel } from './upload/parallel-upload.js';
+import { tusV1 } from './upload/protocols/tus-v1.js';
+import type { UploadProtocol } from './upload/protocols/upload-protocol.js';
 import { Requester } from './upload/requester.js';
 import { requireExtension } from './upload/server-extensions.js';
 import { Uploader, type UploaderContext, type UploaderSettings } from './upload/uploader.js';
@@ -68,6 +70,7 @@ export class BaseTusClient implements TusClientApi {
   readonly #options: ResolvedClientOptions;
   readonly #platform: Platform;
   readonly #transport: HttpTransport;
+  readonly #protocol: UploadProtocol;
   readonly #requester: Requester;
   readonly #context: UploaderContext;
   #serverInfo: Promise<ServerInfo> | undefined;
@@ -78,13 +81,19 @@ export class BaseTusClient implements TusClientApi {
     this.url = checkEndpoint(url);
     this.#options = validateClientOptions(options);
     this.#platform = platform;
-    this.#transport = platform.createTransport({ verifyTlsCert: this.#options.verifyTlsCert });
-    this.#requester = new Requester(this.#transport, this.#options);
+    this.#transport = platform.createTransport({
+      verifyTlsCert: this.#options.verifyTlsCert,
+      maxBytesPerSecond: this.#options.maxBytesPerSecond,
+    });
+    this.#protocol = tusV1;
+    this.#requester = new Requester(this.#transport, this.#options, this.#protocol);
     this.#context = {
       endpoint: this.url,
       requester: this.#requester,
+      protocol: this.#protocol,
       checksum: platform.checksum,
       options: this.#options,
+      chunkLimits: new ServerChunkLimits(),
       serverInfo: (signal) => this.#cachedServerInfo(signal),
     };
     this.#urlStore = createUrlStore(this.#options, platform);
@@ -208,7 +217,11 @@ export class BaseTusClient implements TusClientApi {
     );
     if (Object.keys(defined).length === 0) return this.#context;
     const options: ResolvedClientOptions = { ...this.#options, ...defined };
-    return { ...this.#context, options, requester: new Requester(this.#transport, options) };
+    return {
+      ...this.#context,
+      options,
+      requester: new Requester(this.#transport, options, this.#protocol),
+    };
   }
 
   async createPartialUpload(options: CreatePartialUploadOptions): Promise<string> {
@@ -270,19 +283,19 @@ export class BaseTusClient implements TusClientApi {
 
   async getUploadInfo(url: string, options: RequestOptions = {}): Promise<UploadInfo> {
     const target = checkUploadUrl(url);
-    const response = await this.#requester.sendExpecting('HEAD', target, [200, 204], {
-      signal: checkSignal(options.signal),
-      headers: { 'Cache-Control': 'no-store' },
-    });
-    const details = { method: 'HEAD', url: displayUrl(target), status: response.status };
-    const h = response.headers;
-    const offset = parseIntegerHeader('Upload-Offset', h['upload-offset'], details);
-    const length = parseOptionalIntegerHeader('Upload-Length', h['upload-length'], details);
+    const signal = checkSignal(options.signal);
+    const state = await this.#requester.retrying('HEAD', target, signal, () =>
+      this.#protocol.offset(this.#requester, target, signal),
+    );
+    const { offset, length } = state;
     return {
       offset,
       length,
       complete: length !== undefined && offset >= length,
-      metadata: decodeMetadata(h['upload-metadata'], this.#options.metadataEncoding, details),
+      metadata: decodeMetadata(state.metadataHeader, this.#options.metadataEncoding, {
+        method: 'HEAD',
+        url: displayUrl(target),
+      }),
     };
   }
 
@@ -328,7 +341,7 @@ export class BaseTusClient implements TusClientApi {
     extra: {
       uploadUrl?: string | undefined;
       metadata?: UploadFileOptions['metadata'];
-      chunkSize?: number | undefined;
+      chunkSize?: number | 'auto' | undefined;
       maxRetries: number;
       stopAt?: number | undefined;
       createHeaders?: UploaderSettings['createHeaders'];

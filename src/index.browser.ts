@@ -1,7 +1,7 @@
 /**
- * The browser entry of resumable-upload: the shared core with `fetch`, `Blob` slices,
- * Web Crypto checksums, `localStorage` for upload URLs and a `File`-suited fingerprint
- * plugged in. No `node:` module is reachable from here (test/browser/bundle.test.ts).
+ * The browser entry of resumable-upload: the shared core with XMLHttpRequest and `fetch`,
+ * `Blob` slices sent as they are, Web Crypto checksums, `localStorage` for upload URLs and
+ * a `File`-suited fingerprint plugged in. No `node:` module is reachable from here (test/browser/bundle.test.ts).
  */
 import { webCryptoChecksum } from './checksum/web-crypto-checksum.js';
 import { BaseTusClient, type TusClientApi } from './client.js';
@@ -11,12 +11,12 @@ import type { TusClientOptions } from './options.js';
 import type { Platform } from './platform.js';
 import { openBrowserSource } from './sources/open-source.browser.js';
 import { WebStorageUrlStorage } from './storage/web-storage-url-storage.browser.js';
-import { FetchTransport } from './transport/fetch-transport.js';
+import { XhrTransport } from './transport/xhr-transport.browser.js';
 
 /** The browser's adapters. */
 export const browserPlatform: Platform = {
   name: 'browser',
-  createTransport: (options) => new FetchTransport(options),
+  createTransport: (options) => new XhrTransport(options),
   openSource: openBrowserSource,
   checksum: webCryptoChecksum,
   fingerprintHash: browserFingerprintHash,

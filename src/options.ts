@@ -21,11 +21,20 @@ import type {
 
 export interface TusClientOptions {
   /**
-   * Bytes per PATCH request; a float is floored; `Infinity` sends the whole input in one.
-   * @default 1_048_576
+   * Bytes per PATCH request. `'auto'` starts at 1 MiB and follows the link: chunks grow
+   * until a request's round trip costs about 2 % of its time, but last at most ~4 s, and
+   * shrink after a failure, a slow chunk or a 413 (see docs/performance.md). A number
+   * fixes the size exactly, as hosted endpoints may need (a float is floored; `Infinity`
+   * sends the whole input in one request).
+   * @default 'auto'
    * @example { chunkSize: 8 * 1024 * 1024 }
    */
-  chunkSize?: number | undefined;
+  chunkSize?: number | 'auto' | undefined;
+  /**
+   * The largest chunk `chunkSize: 'auto'` grows to, in bytes.
+   * @default 67_108_864 (64 MiB)
+   */
+  maxChunkSize?: number | undefined;
   /**
    * `true` = sha1 when the server offers it (else no checksum, said in `stats`); an
    * algorithm name = that one, which the server must offer; `false` = none.
@@ -42,10 +51,23 @@ export interface TusClientOptions {
   maxRetries?: number | undefined;
   /** Base delay of the exponential backoff, in ms (capped at 60 s). @default 1000 */
   retryDelay?: number | undefined;
-  /** Per-request timeout in ms, from start to the end of the answer. @default 30_000 */
+  /**
+   * The seed's socket timeout, in ms: a request fails (and is retried) when no byte moves
+   * either way for this long — connecting, sending, waiting for the answer, reading it. A
+   * slow upload that keeps moving never hits it. `Infinity` = none.
+   * @default 30_000
+   */
   timeout?: number | undefined;
-  /** Ms without any byte moving either way before a request is abandoned. @default 60_000 */
-  stallTimeout?: number | undefined;
+  /**
+   * Opt-in cap on a whole request in ms, from its start to the end of its answer.
+   * @default Infinity (none)
+   */
+  requestTimeout?: number | undefined;
+  /**
+   * The most bytes per second that all uploads of this client send together (Node).
+   * @default Infinity (no limit)
+   */
+  maxBytesPerSecond?: number | undefined;
   /** Called before every request; may change `headers` in place. */
   beforeRequest?: BeforeRequestHook | undefined;
   /** Called after every response. */
@@ -83,6 +105,7 @@ export interface TusClientOptions {
 /** Every key of `TusClientOptions`; the compiler keeps it complete. */
 export const CLIENT_OPTION_KEYS: { readonly [K in keyof TusClientOptions]-?: true } = {
   chunkSize: true,
+  maxChunkSize: true,
   checksum: true,
   verifyTlsCert: true,
   metadataEncoding: true,
@@ -90,7 +113,8 @@ export const CLIENT_OPTION_KEYS: { readonly [K in keyof TusClientOptions]-?: tru
   maxRetries: true,
   retryDelay: true,
   timeout: true,
-  stallTimeout: true,
+  requestTimeout: true,
+  maxBytesPerSecond: true,
   beforeRequest: true,
   afterResponse: true,
   onShouldRetry: true,
@@ -103,7 +127,8 @@ export const CLIENT_OPTION_KEYS: { readonly [K in keyof TusClientOptions]-?: tru
 
 /** Options after defaults and validation. */
 export interface ResolvedClientOptions {
-  chunkSize: number;
+  chunkSize: number | 'auto';
+  maxChunkSize: number;
   checksum: boolean | ChecksumAlgorithm;
   verifyTlsCert: boolean;
   metadataEncoding: MetadataEncoding;
@@ -111,7 +136,8 @@ export interface ResolvedClientOptions {
   maxRetries: number;
   retryDelay: number;
   timeout: number;
-  stallTimeout: number;
+  requestTimeout: number;
+  maxBytesPerSecond: number;
   beforeRequest: BeforeRequestHook | undefined;
   afterResponse: AfterResponseHook | undefined;
   onShouldRetry: ShouldRetryHook | undefined;
@@ -124,14 +150,16 @@ export interface ResolvedClientOptions {
 }
 
 export const DEFAULTS = {
-  chunkSize: 1_048_576,
+  chunkSize: 'auto',
+  maxChunkSize: 67_108_864,
   checksum: true,
   verifyTlsCert: true,
   metadataEncoding: 'utf-8',
   maxRetries: 3,
   retryDelay: 1000,
   timeout: 30_000,
-  stallTimeout: 60_000,
+  requestTimeout: Number.POSITIVE_INFINITY,
+  maxBytesPerSecond: Number.POSITIVE_INFINITY,
   storeUrl: false,
   removeFingerprintOnSuccess: true,
   uploadDataDuringCreation: false,
@@ -149,6 +177,7 @@ export function validateClientOptions(options: unknown): ResolvedClientOptions {
   const o = options as TusClientOptions;
   return {
     chunkSize: checkChunkSize('chunkSize', o.chunkSize) ?? DEFAULTS.chunkSize,
+    maxChunkSize: checkByteCount('maxChunkSize', o.maxChunkSize) ?? DEFAULTS.maxChunkSize,
     checksum: checkChecksum(o.checksum),
     verifyTlsCert: checkBoolean('verifyTlsCert', o.verifyTlsCert) ?? DEFAULTS.verifyTlsCert,
     metadataEncoding: checkEncoding(o.metadataEncoding),
@@ -156,8 +185,10 @@ export function validateClientOptions(options: unknown): ResolvedClientOptions {
     maxRetries: checkCount('maxRetries', o.maxRetries) ?? DEFAULTS.maxRetries,
     retryDelay: checkDuration('retryDelay', o.retryDelay, true, false) ?? DEFAULTS.retryDelay,
     timeout: checkDuration('timeout', o.timeout, false, true) ?? DEFAULTS.timeout,
-    stallTimeout:
-      checkDuration('stallTimeout', o.stallTimeout, false, true) ?? DEFAULTS.stallTimeout,
+    requestTimeout:
+      checkDuration('requestTimeout', o.requestTimeout, false, true) ?? DEFAULTS.requestTimeout,
+    maxBytesPerSecond:
+      checkRate('maxBytesPerSecond', o.maxBytesPerSecond) ?? DEFAULTS.maxBytesPerSecond,
     beforeRequest: checkFunction('beforeRequest', o.beforeRequest),
     afterResponse: checkFunction('afterResponse', o.afterResponse),
     onShouldRetry: checkFunction('onShouldRetry', o.onShouldRetry),
@@ -183,11 +214,11 @@ export function rejectUnknownKeys(where: string, options: object, known: object)
   }
 }
 
-/** `chunkSize`: a number, floored, ≥ 1, or `Infinity`. */
-export function checkChunkSize(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
+/** `chunkSize`: `'auto'`, or a number, floored, ≥ 1, or `Infinity`. */
+export function checkChunkSize(name: string, value: unknown): number | 'auto' | undefined {
+  if (value === undefined || value === 'auto') return value;
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`${name} must be a number, got ${show(value)}`);
+    throw new TypeError(`${name} must be 'auto' or a number of bytes, got ${show(value)}`);
   }
   if (value === Number.POSITIVE_INFINITY) return value;
   const floored = Math.floor(value);
@@ -195,6 +226,31 @@ export function checkChunkSize(name: string, value: unknown): number | undefined
     throw new RangeError(`${name} must be at least 1 (or Infinity), got ${show(value)}`);
   }
   return floored;
+}
+
+/** A positive whole number of bytes, floored (`maxChunkSize`). */
+export function checkByteCount(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`${name} must be a number of bytes, got ${show(value)}`);
+  }
+  const floored = Math.floor(value);
+  if (!(floored >= 1) || !Number.isSafeInteger(floored)) {
+    throw new RangeError(`${name} must be at least 1 byte, got ${show(value)}`);
+  }
+  return floored;
+}
+
+/** A rate in bytes per second: more than 0, or `Infinity` (no limit). */
+function checkRate(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`${name} must be a number of bytes per second, got ${show(value)}`);
+  }
+  if (!(value > 0)) {
+    throw new RangeError(`${name} must be more than 0 (or Infinity), got ${show(value)}`);
+  }
+  return value;
 }
 
 /** A non-negative integer count such as `maxRetries`. */

@@ -25,6 +25,11 @@ export type UploadMetadata = Readonly<Record<string, string>>;
 export interface UploadStats {
   /** Bytes the server has confirmed (its `Upload-Offset`). */
   bytesUploaded: number;
+  /**
+   * Bytes sent so far, counting the chunk in flight (in Node: handed to the socket; in
+   * browsers: as the XHR reports them). Back to `bytesUploaded` after a failure.
+   */
+  bytesSent: number;
   /** Total bytes to upload; `undefined` while the length is unknown (deferred). */
   totalBytes: number | undefined;
   /** Bytes the server held when this uploader started (resumed uploads start above 0). */
@@ -39,12 +44,30 @@ export interface UploadStats {
   elapsedMs: number;
   /** Smoothed upload speed in bytes per second. */
   bytesPerSecond: number;
-  /** Estimated milliseconds left; `undefined` when unknown. */
+  /** Estimated milliseconds left; `undefined` when unknown (nothing moving, or the total unknown). */
   etaMs: number | undefined;
+  /** The size of the chunk being sent (or the next one), in bytes; it changes with `chunkSize: 'auto'`. */
+  chunkSize: number;
+  /** While the uploader waits before a retry: why, which attempt, and when; else `undefined`. */
+  retry: RetryState | undefined;
   /** The checksum algorithm used on each PATCH, `undefined` when none was. */
   checksumAlgorithm: ChecksumAlgorithm | undefined;
   /** The upload URL, once the server created it. */
   uploadUrl: string | undefined;
+}
+
+/** A retry the uploader is waiting for (`UploadStats.retry`). */
+export interface RetryState {
+  /** The retry about to be made: 1 for the first. */
+  attempt: number;
+  /** Retries allowed per position (`maxRetries`). */
+  maxRetries: number;
+  /** How long the wait is, in ms. */
+  delayMs: number;
+  /** When the next try starts (`Date.now()` clock). */
+  at: number;
+  /** What failed. */
+  error: TusError;
 }
 
 /** What `getUploadInfo` returns (from a HEAD request). */
@@ -83,7 +106,10 @@ export interface InputOptions {
 export interface UploadFileOptions extends InputOptions {
   /** Metadata sent as `Upload-Metadata` when the upload is created. @default {} */
   metadata?: UploadMetadata | undefined;
-  /** Called with a stats snapshot after every chunk. */
+  /**
+   * Called with a stats snapshot as bytes go out (about 10 times a second), after every
+   * chunk, and when a retry is scheduled (`stats.retry`).
+   */
   onProgress?: ((stats: UploadStats) => void) | undefined;
   /**
    * Called with the upload URL as soon as it is known: right after the server created the
@@ -148,8 +174,8 @@ export interface CreateUploaderOptions extends InputOptions {
   /** An existing upload to continue; without it the uploader creates one. */
   uploadUrl?: string | undefined;
   metadata?: UploadMetadata | undefined;
-  /** Overrides the client's `chunkSize` for this uploader. */
-  chunkSize?: number | undefined;
+  /** Overrides the client's `chunkSize` (bytes, or `'auto'`) for this uploader. */
+  chunkSize?: number | 'auto' | undefined;
   /** Retries per chunk for this uploader. @default 0 (as in the seed) */
   maxRetries?: number | undefined;
   /** Overrides the client's `checksum` for this uploader. */

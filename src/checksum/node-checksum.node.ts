@@ -1,7 +1,7 @@
 /** Node's `ChecksumProvider`: node:crypto. */
 import { createHash, getHashes } from 'node:crypto';
 import type { ChecksumAlgorithm } from '../types.js';
-import type { ChecksumProvider } from './checksum-provider.js';
+import type { ChecksumProvider, IncrementalDigest } from './checksum-provider.js';
 
 const available = new Set(getHashes());
 
@@ -11,5 +11,15 @@ export const nodeChecksum: ChecksumProvider = {
   },
   async digest(algorithm: ChecksumAlgorithm, data: Uint8Array): Promise<string> {
     return createHash(algorithm).update(data).digest('base64');
+  },
+  incremental(algorithm: ChecksumAlgorithm): IncrementalDigest | undefined {
+    if (!available.has(algorithm)) return undefined;
+    const hash = createHash(algorithm);
+    return {
+      update: (data) => {
+        hash.update(data);
+      },
+      digest: () => hash.digest('base64'),
+    };
   },
 };

@@ -1,4 +1,4 @@
-/** A `Blob` (or `File`) as an `UploadSource`: one slice per read. */
+/** A `Blob` (or `File`) as an `UploadSource`: one slice per read, or a slice sent as it is. */
 import type { UploadSource } from './upload-source.js';
 
 export class BlobSource implements UploadSource {
@@ -18,6 +18,10 @@ export class BlobSource implements UploadSource {
     const end = Math.min(offset + length, this.size);
     if (offset >= end) return new Uint8Array(0);
     return new Uint8Array(await this.#blob.slice(offset, end).arrayBuffer());
+  }
+
+  slice(offset: number, length: number): Blob {
+    return this.#blob.slice(offset, Math.min(offset + length, this.size));
   }
 
   async close(): Promise<void> {}

@@ -19,6 +19,11 @@ export interface UploadSource {
    * that the caller can reuse its buffers. Resolves with the filled part of `target`.
    */
   readInto?(offset: number, target: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Optional: the bytes `[offset, offset + length)` as a `Blob`, without reading them (a
+   * `Blob` or `File` input): sent as is, so the bytes never enter JavaScript memory.
+   */
+  slice?(offset: number, length: number): Blob;
   /** Releases the file handle or stream. Safe to call twice. */
   close(): Promise<void>;
 }

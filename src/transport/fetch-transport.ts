@@ -1,35 +1,38 @@
 /**
- * An `HttpTransport` over `fetch`: the browser's transport, platform-free (Node >= 20 has
- * `fetch` too, which is how its unit tests run). Whole-request `timeout`, `stallTimeout`,
- * abort through the signal, a bounded response body.
+ * An `HttpTransport` over `fetch`, platform-free (Node >= 20 has `fetch` too, which is how
+ * its unit tests run). In browsers it carries the requests without a body (OPTIONS, HEAD,
+ * DELETE, an empty POST); `xhr-transport.browser.ts` carries the bodies, because `fetch`
+ * cannot report upload progress. `timeout` as an inactivity bound and the opt-in
+ * `requestTimeout` (request-watchdog.ts), abort through the signal, a bounded response body.
  *
  * What `fetch` cannot do, and how this transport copes:
  * - It reports no upload progress, so `onUploadProgress` is called once, when the server
- *   has answered (progress is per chunk in a browser).
- * - It cannot see request bytes leave, so the stall clock runs from the start of the
- *   request and is reset by the response headers and by each piece of the response body:
- *   a chunk must go out within `stallTimeout` (60 s by default).
+ *   has answered.
+ * - It cannot see request bytes leave, so the inactivity clock runs from the start of the
+ *   request (plus the time the body needs at the assumed slowest rate) and is reset by the
+ *   response headers and by each piece of the response body.
  * - It cannot turn certificate checks off, so `verifyTlsCert: false` is refused.
  * - Browsers set `Content-Length` themselves (the header is forbidden to scripts).
- * - `Cache-Control: no-store` (which the core sends on HEAD) becomes fetch's
- *   `cache: 'no-store'`: as a header it would need a CORS preflight that tus servers
- *   (@tus/server among them) do not allow.
+ * - A `Cache-Control` request header would need a CORS preflight that tus servers
+ *   (@tus/server among them) do not allow, and the `cache: 'no-store'` mode makes Chromium
+ *   skip its preflight cache (one preflight per request): neither is sent. The server's
+ *   `Cache-Control: no-store` on HEAD answers (the tus spec asks for it) keeps them uncached.
+ * - Redirects are not followed (`redirect: 'manual'`): an answer that redirects is a
+ *   `TusProtocolError`.
  */
-import {
-  type TusErrorDetails,
-  TusNetworkError,
-  TusStallError,
-  TusTimeoutError,
-} from '../errors/index.js';
+import { type TusErrorDetails, TusNetworkError, TusProtocolError } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
 import {
+  bodyLength,
   DEFAULT_MAX_RESPONSE_BODY,
   type HttpRequest,
   type HttpResponse,
   type HttpTransport,
+  isStreamedBody,
   messageWithCode,
   type TransportOptions,
 } from './http-transport.js';
+import { drainAllowanceMs, RequestWatchdog } from './request-watchdog.js';
 
 /** The `fetch` this transport calls; a parameter so tests (or a polyfill) can pass one. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
@@ -54,49 +57,24 @@ export class FetchTransport implements HttpTransport {
   async request(req: HttpRequest): Promise<HttpResponse> {
     const { method, url, signal } = req;
     if (signal?.aborted) throw signal.reason;
-    const details: TusErrorDetails = { method, url: displayUrl(url) };
+    const details = { method, url: displayUrl(url) } satisfies TusErrorDetails;
     const controller = new AbortController();
-    /** Why this transport aborted the fetch itself (timeout or stall), if it did. */
+    /** Why this transport aborted the fetch itself (a timeout), if it did. */
     let ownReason: Error | undefined;
-    const stop = (reason: Error) => {
-      if (ownReason === undefined) ownReason = reason;
-      controller.abort(reason);
-    };
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
-
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    if (Number.isFinite(req.timeout)) {
-      timer = setTimeout(
-        () =>
-          stop(
-            new TusTimeoutError(
-              `${method} ${details.url}: no answer within ${req.timeout} ms`,
-              req.timeout,
-              details,
-            ),
-          ),
-        req.timeout,
-      );
-    }
-    const stall = req.stallTimeout;
-    let stallTimer: ReturnType<typeof setTimeout> | undefined;
-    const alive = () => {
-      if (stall === undefined || !Number.isFinite(stall)) return;
-      if (stallTimer !== undefined) clearTimeout(stallTimer);
-      stallTimer = setTimeout(
-        () =>
-          stop(
-            new TusStallError(
-              `${method} ${details.url}: no data moved for ${stall} ms`,
-              stall,
-              details,
-            ),
-          ),
-        stall,
-      );
-    };
-    alive();
+    const watchdog = new RequestWatchdog({
+      details,
+      timeout: req.timeout,
+      requestTimeout: req.requestTimeout,
+      onExpire: (reason) => {
+        ownReason ??= reason;
+        controller.abort(reason);
+      },
+    });
+    const length = bodyLength(req.body);
+    // fetch shows no upload progress: the body's time at the slowest rate assumed is allowed.
+    watchdog.sent(drainAllowanceMs(length, undefined) + length / 64);
 
     /** The error to throw for a failure of fetch or of reading its body. */
     const failure = (cause: unknown, status?: number): unknown => {
@@ -116,54 +94,72 @@ export class FetchTransport implements HttpTransport {
         response = await this.#fetch(url, {
           method,
           headers: headersOf(req.headers),
-          body: bodyOf(req),
+          body: await bodyOf(req),
           signal: controller.signal,
-          cache: 'no-store',
-          redirect: 'follow',
+          redirect: 'manual',
         });
       } catch (cause) {
         throw failure(cause);
       }
-      alive();
-      if (req.body !== undefined) req.onUploadProgress?.(req.body.byteLength);
+      watchdog.answered();
+      if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+        throw new TusProtocolError(
+          `${method} ${details.url}: the server answered with a redirect${response.status > 0 ? ` (${response.status})` : ''}, which this client does not follow; use the URL it redirects to`,
+          { ...details, status: response.status || undefined },
+        );
+      }
+      if (length > 0) req.onUploadProgress?.(length);
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => {
         headers[name.toLowerCase()] = value;
       });
       let body: string;
       try {
-        body = await readBody(response, req.maxResponseBody ?? DEFAULT_MAX_RESPONSE_BODY, alive);
+        body = await readBody(response, req.maxResponseBody ?? DEFAULT_MAX_RESPONSE_BODY, () =>
+          watchdog.alive(),
+        );
       } catch (cause) {
         throw failure(cause, response.status);
       }
       return { status: response.status, headers, body };
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      if (stallTimer !== undefined) clearTimeout(stallTimer);
+      watchdog.stop();
       signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  /** Nothing to release: the browser owns its connections. */
+  /** Nothing to release: the platform owns its connections. */
   async close(): Promise<void> {}
 }
 
-/** The request headers less `Cache-Control: no-store` (fetch's `cache` mode says it). */
-function headersOf(headers: Record<string, string>): Record<string, string> {
+/** The request headers less `Cache-Control` (see the notes at the top). */
+export function headersOf(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() === 'cache-control' && value.trim().toLowerCase() === 'no-store') {
-      continue;
-    }
+    if (name.toLowerCase() === 'cache-control') continue;
     out[name] = value;
   }
   return out;
 }
 
-/** The body to hand to fetch: the chunk, or an empty one so POST/PATCH carry `Content-Length: 0`. */
-function bodyOf(req: HttpRequest): BodyInit | null {
-  if (req.body !== undefined) return req.body as Uint8Array<ArrayBuffer>;
-  return req.method === 'POST' || req.method === 'PATCH' ? new Uint8Array(0) : null;
+/**
+ * The body to hand to fetch: the bytes or the Blob as they are, a streamed body gathered
+ * (fetch streams request bodies only over HTTP/2), or an empty one so POST/PATCH carry
+ * `Content-Length: 0`.
+ */
+async function bodyOf(req: HttpRequest): Promise<BodyInit | null> {
+  const { body } = req;
+  if (body === undefined) {
+    return req.method === 'POST' || req.method === 'PATCH' ? new Uint8Array(0) : null;
+  }
+  if (!isStreamedBody(body)) return body as Uint8Array<ArrayBuffer> | Blob;
+  const all = new Uint8Array(body.length);
+  let at = 0;
+  for await (const piece of body.pieces()) {
+    all.set(piece, at);
+    at += piece.byteLength;
+  }
+  return all;
 }
 
 /** The response body as text, at most `max` bytes of it; the rest is not read. */

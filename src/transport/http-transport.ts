@@ -1,26 +1,45 @@
 /**
  * The transport layer's contract: one HTTP request in, status + headers + body out.
- * Implementations: `node-transport.node.ts` (node:http/https, keep-alive) and
- * `fetch-transport.ts` (`fetch`: the browser's, platform-free).
+ * Implementations: `node-transport.node.ts` (node:http/https, keep-alive),
+ * `xhr-transport.browser.ts` (XMLHttpRequest: upload progress, Blob bodies) and
+ * `fetch-transport.ts` (`fetch`, platform-free).
  *
  * Failures are thrown as `TusNetworkError` (connection refused/reset...),
- * `TusTimeoutError` (`timeout` exceeded), `TusStallError` (no progress for
- * `stallTimeout`). When `signal` aborts, the promise rejects with `signal.reason`.
- * Also here: the default and the error wording both implementations share.
+ * `TusStallError` (no byte moved either way for `timeout` ms while the request or its
+ * answer was under way), `TusTimeoutError` (no answer `timeout` ms after the request was
+ * sent, or the whole request took longer than `requestTimeout`). When `signal` aborts, the
+ * promise rejects with `signal.reason`. Transports never follow redirects silently.
+ * Also here: the default and the error wording every implementation shares.
  */
+
+/**
+ * A body too large to hold in memory at once: its pieces are produced (read from a file)
+ * while it is sent. `pieces()` may be called again for another attempt.
+ */
+export interface StreamedBody {
+  /** Total bytes; the pieces add up to exactly this. */
+  readonly length: number;
+  pieces(): AsyncIterable<Uint8Array>;
+}
+
+/** What a request can carry: bytes, a `Blob` (sent without copying it into JS memory), or pieces. */
+export type RequestBody = Uint8Array | Blob | StreamedBody;
 
 export interface HttpRequest {
   method: string;
   url: string;
   /** Request headers; the transport adds `Content-Length` for a body. */
   headers: Record<string, string>;
-  /** The request body (a chunk), sent as is. */
-  body?: Uint8Array | undefined;
+  /** The request body, sent as is. */
+  body?: RequestBody | undefined;
   signal?: AbortSignal | undefined;
-  /** Milliseconds for the whole request, from start to the end of the response. */
+  /**
+   * Inactivity limit in ms: the request fails when no byte moves either way for this long
+   * (connecting, sending, waiting for the answer, reading it). `Infinity` = none.
+   */
   timeout: number;
-  /** Milliseconds without any byte moving (either way) before the request is abandoned. */
-  stallTimeout?: number | undefined;
+  /** Opt-in cap on the whole request in ms, from start to the end of the answer. @default Infinity */
+  requestTimeout?: number | undefined;
   /** Called as the body goes out, with the bytes of the body sent so far. */
   onUploadProgress?: ((bytesSent: number) => void) | undefined;
   /**
@@ -44,7 +63,7 @@ export interface HttpTransport {
   close(): Promise<void>;
 }
 
-/** `HttpRequest.maxResponseBody` when not given, in both transports. */
+/** `HttpRequest.maxResponseBody` when not given, in every transport. */
 export const DEFAULT_MAX_RESPONSE_BODY = 65_536;
 
 /** An error's message, led by its system code (`ECONNREFUSED ...`) when the message lacks it. */
@@ -58,7 +77,26 @@ export function messageWithCode(error: unknown): string {
   return String(error);
 }
 
+/** The byte length of a body (`0` for none). */
+export function bodyLength(body: RequestBody | undefined): number {
+  if (body === undefined) return 0;
+  if (body instanceof Uint8Array) return body.byteLength;
+  if (typeof Blob !== 'undefined' && body instanceof Blob) return body.size;
+  return (body as StreamedBody).length;
+}
+
+/** Whether `body` is a `StreamedBody` (not bytes, not a Blob). */
+export function isStreamedBody(body: RequestBody | undefined): body is StreamedBody {
+  return (
+    body !== undefined &&
+    !(body instanceof Uint8Array) &&
+    typeof (body as StreamedBody).pieces === 'function'
+  );
+}
+
 export interface TransportOptions {
   /** Verify TLS certificates. @default true */
   verifyTlsCert: boolean;
+  /** Bytes per second that all request bodies of this transport share at most. @default Infinity */
+  maxBytesPerSecond?: number | undefined;
 }

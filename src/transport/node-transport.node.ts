@@ -1,19 +1,16 @@
 /**
  * Node's `HttpTransport`: node:http / node:https with one keep-alive agent per client.
- * Whole-request `timeout`, `stallTimeout` (no byte moving either way), abort through the
- * signal, a bounded response body, and body writes paced by `write-pacing.ts`.
+ * `timeout` as an inactivity bound and the opt-in `requestTimeout` (request-watchdog.ts),
+ * abort through the signal, a bounded response body, body writes paced by
+ * `write-pacing.ts` and limited by `maxBytesPerSecond` (node-body.node.ts). Redirects are
+ * answers like any other: never followed.
  */
 import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, request } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Socket } from 'node:net';
-import {
-  type TusErrorDetails,
-  TusNetworkError,
-  TusStallError,
-  TusTimeoutError,
-} from '../errors/index.js';
+import { TusError, type TusErrorDetails, TusNetworkError } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
 import {
+  bodyLength,
   DEFAULT_MAX_RESPONSE_BODY,
   type HttpRequest,
   type HttpResponse,
@@ -21,6 +18,9 @@ import {
   messageWithCode,
   type TransportOptions,
 } from './http-transport.js';
+import { writeRequestBody } from './node-body.node.js';
+import { RateLimiter } from './rate-limiter.js';
+import { drainAllowanceMs, OS_BUFFER_BYTES, RequestWatchdog } from './request-watchdog.js';
 import { WritePacing } from './write-pacing.js';
 
 export class NodeTransport implements HttpTransport {
@@ -28,11 +28,15 @@ export class NodeTransport implements HttpTransport {
   readonly #https: HttpsAgent;
   /** @internal How large the body's writes are, from the rate each origin last showed. */
   readonly pacing = new WritePacing();
+  /** @internal The `maxBytesPerSecond` budget shared by every body, when there is one. */
+  readonly limiter: RateLimiter | undefined;
 
   constructor(options: TransportOptions) {
     const common = { keepAlive: true, maxSockets: 8, maxFreeSockets: 8, noDelay: true };
     this.#http = new HttpAgent(common);
     this.#https = new HttpsAgent({ ...common, rejectUnauthorized: options.verifyTlsCert });
+    const rate = options.maxBytesPerSecond;
+    this.limiter = rate !== undefined && Number.isFinite(rate) ? new RateLimiter(rate) : undefined;
   }
 
   request(req: HttpRequest): Promise<HttpResponse> {
@@ -56,8 +60,8 @@ function send(
   resolve: (response: HttpResponse) => void,
   reject: (error: unknown) => void,
 ): void {
-  const { method, url, signal } = req;
-  const details: TusErrorDetails = { method, url: displayUrl(url) };
+  const { method, url, signal, body } = req;
+  const details = { method, url: displayUrl(url) } satisfies TusErrorDetails;
   if (signal?.aborted) {
     reject(signal.reason);
     return;
@@ -69,28 +73,19 @@ function send(
     reject(new TusNetworkError(`${method} ${details.url}: not a valid URL`, { ...details, cause }));
     return;
   }
-  const body = req.body;
+  const length = bodyLength(body);
   const headers: Record<string, string | number> = { ...req.headers };
   if (body !== undefined || method === 'POST' || method === 'PATCH') {
-    headers['Content-Length'] = body?.byteLength ?? 0;
+    headers['Content-Length'] = length;
   }
   const requestFn = parsed.protocol === 'https:' ? httpsRequest : request;
   const origin = parsed.origin;
-  const pacing = transport.pacing;
+  const { pacing } = transport;
   let bodyStarted = 0;
   let settled = false;
   let clientRequest: ClientRequest | undefined;
-  let socket: Socket | undefined;
-  let lastLife = 0;
-  let lastBytes = -1;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let stallTimer: ReturnType<typeof setInterval> | undefined;
+  let sent = 0;
 
-  const cleanup = () => {
-    if (timer !== undefined) clearTimeout(timer);
-    if (stallTimer !== undefined) clearInterval(stallTimer);
-    signal?.removeEventListener('abort', onAbort);
-  };
   const fail = (error: unknown) => {
     if (settled) return;
     settled = true;
@@ -100,6 +95,16 @@ function send(
     reject(error);
     clientRequest?.destroy();
   };
+  const watchdog = new RequestWatchdog({
+    details,
+    timeout: req.timeout,
+    requestTimeout: req.requestTimeout,
+    onExpire: fail,
+  });
+  const cleanup = () => {
+    watchdog.stop();
+    signal?.removeEventListener('abort', onAbort);
+  };
   const succeed = (response: HttpResponse) => {
     if (settled) return;
     settled = true;
@@ -108,44 +113,11 @@ function send(
   };
   const onAbort = () => fail(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const alive = () => {
-    lastLife = Date.now();
-  };
-
-  if (Number.isFinite(req.timeout)) {
-    timer = setTimeout(() => {
-      fail(
-        new TusTimeoutError(
-          `${method} ${details.url}: no answer within ${req.timeout} ms`,
-          req.timeout,
-          details,
-        ),
-      );
-    }, req.timeout);
-  }
-  const stall = req.stallTimeout;
-  if (stall !== undefined && Number.isFinite(stall)) {
-    lastLife = Date.now();
-    stallTimer = setInterval(
-      () => {
-        const bytes = socket === undefined ? -1 : socket.bytesRead;
-        if (bytes !== lastBytes) {
-          lastBytes = bytes;
-          alive();
-        }
-        if (Date.now() - lastLife >= stall) {
-          fail(
-            new TusStallError(
-              `${method} ${details.url}: no data moved for ${stall} ms`,
-              stall,
-              details,
-            ),
-          );
-        }
-      },
-      Math.max(5, Math.min(1000, stall / 4)),
-    );
-  }
+  const networkError = (cause: unknown, what = '') =>
+    new TusNetworkError(`${method} ${details.url}: ${what}${messageWithCode(cause)}`, {
+      ...details,
+      cause,
+    });
 
   try {
     clientRequest = requestFn(parsed, {
@@ -154,73 +126,58 @@ function send(
       agent: transport.agentFor(parsed.protocol),
     });
   } catch (cause) {
-    fail(
-      new TusNetworkError(`${method} ${details.url}: ${messageWithCode(cause)}`, {
-        ...details,
-        cause,
-      }),
-    );
+    fail(networkError(cause));
     return;
   }
-  clientRequest.on('socket', (s: Socket) => {
-    socket = s;
-    alive();
-  });
-  clientRequest.on('error', (cause: Error) => {
-    fail(
-      new TusNetworkError(`${method} ${details.url}: ${messageWithCode(cause)}`, {
-        ...details,
-        cause,
-      }),
-    );
-  });
+  clientRequest.on('socket', () => watchdog.alive());
+  clientRequest.on('error', (cause: Error) => fail(networkError(cause)));
   clientRequest.on('response', (response: IncomingMessage) => {
-    alive();
+    watchdog.answered();
     const status = response.statusCode ?? 0;
-    if (body !== undefined && status >= 200 && status < 300) {
-      pacing.measured(origin, body.byteLength, performance.now() - bodyStarted);
+    if (length > 0 && status >= 200 && status < 300) {
+      pacing.measured(origin, length, performance.now() - bodyStarted);
     }
-    readResponse(response, req, alive, succeed, (cause) =>
-      fail(
-        new TusNetworkError(
-          `${method} ${details.url}: response broke off: ${messageWithCode(cause)}`,
-          {
-            ...details,
-            status: response.statusCode,
-            cause,
-          },
+    readResponse(
+      response,
+      req,
+      () => watchdog.alive(),
+      succeed,
+      (cause) =>
+        fail(
+          new TusNetworkError(
+            `${method} ${details.url}: response broke off: ${messageWithCode(cause)}`,
+            { ...details, status, cause },
+          ),
         ),
-      ),
     );
   });
   bodyStarted = performance.now();
-  const slice = pacing.sliceFor(origin, body?.byteLength ?? 0);
-  writeBody(clientRequest, body, slice, req.onUploadProgress, alive);
-}
-
-function writeBody(
-  clientRequest: ClientRequest,
-  body: Uint8Array | undefined,
-  sliceBytes: number,
-  onProgress: ((bytesSent: number) => void) | undefined,
-  alive: () => void,
-): void {
-  if (body === undefined || body.byteLength === 0) {
-    clientRequest.end();
-    return;
-  }
-  let sent = 0;
-  // Each write's callback shows that its bytes left: progress, and life for the stall timer.
-  for (let start = 0; start < body.byteLength; start += sliceBytes) {
-    const slice = body.subarray(start, Math.min(start + sliceBytes, body.byteLength));
-    clientRequest.write(slice, (error) => {
-      if (error) return;
-      sent += slice.byteLength;
-      alive();
-      onProgress?.(sent);
-    });
-  }
-  clientRequest.end();
+  /** When the bytes written passed what the OS buffers: from then on, writes go at the link's pace. */
+  let bufferFilledAt: number | undefined;
+  const onWritten = (bytes: number) => {
+    sent += bytes;
+    watchdog.alive();
+    req.onUploadProgress?.(sent);
+    if (bufferFilledAt === undefined && sent >= OS_BUFFER_BYTES) bufferFilledAt = performance.now();
+    if (sent === length) {
+      const elapsed = bufferFilledAt === undefined ? 0 : performance.now() - bufferFilledAt;
+      // This body's own pace once the buffers were full, else the origin's last rate.
+      const rate =
+        length >= 2 * OS_BUFFER_BYTES && elapsed > 0
+          ? (length - OS_BUFFER_BYTES) / elapsed
+          : pacing.rateOf(origin);
+      watchdog.sent(drainAllowanceMs(length, rate));
+    }
+  };
+  if (length === 0) watchdog.sent();
+  writeRequestBody(clientRequest, body, {
+    sliceBytes: pacing.sliceFor(origin, length),
+    limiter: transport.limiter,
+    onWritten,
+  }).catch((error: unknown) => {
+    // Producing the body failed (the input could not be read): that error is the answer.
+    fail(error instanceof TusError ? error : networkError(error, 'reading the body failed: '));
+  });
 }
 
 function readResponse(

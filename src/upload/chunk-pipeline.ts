@@ -1,17 +1,27 @@
 /**
- * Reads and hashes chunk n+1 while chunk n is on the wire, so that disk reads and
- * digests stay off the upload's critical path. At most one chunk is prepared ahead, and
- * inputs that can read into a given buffer (files) reuse two buffers for the whole upload.
+ * Prepares chunk n+1 (its body and digest) while chunk n is on the wire, so that disk
+ * reads and digests stay off the upload's critical path. At most one chunk is prepared
+ * ahead. How a chunk is held depends on its input and size:
+ *
+ * - a file chunk up to `IN_MEMORY_MAX` is read into one of two reused buffers and hashed;
+ * - a larger file chunk is hashed by one read, a piece at a time, and sent by a second read
+ *   of the same range (a `StreamedBody`): memory stays a few pieces whatever the chunk size;
+ * - a `Blob` chunk is sent as a `Blob` slice (never copied into JavaScript memory); hashing
+ *   reads it, whole up to `IN_MEMORY_MAX`, in pieces beyond when the platform hashes
+ *   incrementally;
+ * - bytes in memory are sent as a view of them; a stream's chunk is what the stream keeps.
  */
-import type { ChecksumProvider } from '../checksum/checksum-provider.js';
+import type { ChecksumProvider, IncrementalDigest } from '../checksum/checksum-provider.js';
 import { TusInputError } from '../errors/index.js';
 import type { UploadSource } from '../sources/upload-source.js';
+import type { RequestBody, StreamedBody } from '../transport/http-transport.js';
 import type { ChecksumAlgorithm } from '../types.js';
 
-/** A chunk's bytes and, when checksums are on, their base64 digest. */
+/** A chunk ready to send: its body and, when checksums are on, the body's base64 digest. */
 export interface PreparedChunk {
   readonly start: number;
-  readonly data: Uint8Array;
+  readonly length: number;
+  readonly body: RequestBody;
   readonly digest: string | undefined;
 }
 
@@ -22,8 +32,12 @@ interface Ahead {
   readonly buffer: Uint8Array | undefined;
 }
 
-/** Chunks up to this size are read into reused buffers; larger ones are allocated per read. */
-const POOLED_MAX_BYTES = 64 * 1024 * 1024;
+/** Chunks up to this size are held whole (pooled buffers, one-shot digests). */
+export const IN_MEMORY_MAX = 8 * 1024 * 1024;
+/** Larger chunks are read, hashed and sent this many bytes at a time. */
+export const PIECE_BYTES = 1024 * 1024;
+/** The largest chunk of a forward-only stream: it is held in memory for a retry. */
+export const STREAM_CHUNK_MAX = 16 * 1024 * 1024;
 /** One buffer on the wire and one being prepared. */
 const POOL_SIZE = 2;
 
@@ -48,9 +62,26 @@ export class ChunkPipeline {
   }
 
   /**
-   * The bytes `[start, start + length)` and their digest: prepared ahead if they were.
-   * The uploader sends one chunk at a time, so the chunk handed out before is done with:
-   * its buffer is reused.
+   * The largest chunk this input can be sent in without holding more than a few MiB:
+   * unbounded for files and bytes in memory, `STREAM_CHUNK_MAX` for a stream, and
+   * `IN_MEMORY_MAX` for a Blob whose digest can only be computed in one piece.
+   */
+  get maxChunk(): number {
+    const source = this.#source;
+    if (!source.seekable) return STREAM_CHUNK_MAX;
+    if (
+      source.slice !== undefined &&
+      this.#algorithm !== undefined &&
+      this.#incremental() === undefined
+    ) {
+      return IN_MEMORY_MAX;
+    }
+    return Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The chunk `[start, start + length)`: prepared ahead if it was. The uploader sends one
+   * chunk at a time, so the chunk handed out before is done with: its buffer is reused.
    */
   take(start: number, length: number): Promise<PreparedChunk> {
     this.#recycle(this.#lent);
@@ -81,6 +112,12 @@ export class ChunkPipeline {
     this.#ahead = { start, length, chunk, buffer };
   }
 
+  /** The length of the chunk prepared ahead from `start`, if one is. */
+  aheadLength(start: number): number | undefined {
+    const ahead = this.#ahead;
+    return ahead !== undefined && ahead.start === start ? ahead.length : undefined;
+  }
+
   /** Drops what was prepared ahead (the server's offset went elsewhere). */
   discard(): void {
     if (this.#ahead !== undefined) this.#drop(this.#ahead);
@@ -93,27 +130,106 @@ export class ChunkPipeline {
     buffer: Uint8Array | undefined,
   ): Promise<PreparedChunk> {
     const source = this.#source;
+    if (source.slice !== undefined) {
+      const body = source.slice(start, length);
+      if (body.size !== length) this.#short(start, body.size, length);
+      return { start, length, body, digest: await this.#digestOfRange(start, length) };
+    }
+    if (source.readInto !== undefined && length > IN_MEMORY_MAX && this.#canStream()) {
+      const digest = await this.#digestOfRange(start, length);
+      return { start, length, body: this.#streamed(start, length), digest };
+    }
     const data =
       buffer !== undefined && source.readInto !== undefined
         ? await source.readInto(start, buffer.subarray(0, length))
         : await source.read(start, length);
-    if (data.byteLength !== length) {
-      throw new TusInputError(
-        `the input gave ${data.byteLength} bytes at ${start}, expected ${length}`,
-      );
-    }
+    if (data.byteLength !== length) this.#short(start, data.byteLength, length);
+    const algorithm = this.#algorithm;
     const digest =
-      this.#algorithm === undefined
-        ? undefined
-        : await this.#checksum.digest(this.#algorithm, data);
-    return { start, data, digest };
+      algorithm === undefined ? undefined : await this.#checksum.digest(algorithm, data);
+    return { start, length, body: data, digest };
+  }
+
+  /** A large file range hashes and sends in pieces (when the digest can be built so). */
+  #canStream(): boolean {
+    return this.#algorithm === undefined || this.#incremental() !== undefined;
+  }
+
+  #incremental(): IncrementalDigest | undefined {
+    const algorithm = this.#algorithm;
+    return algorithm === undefined ? undefined : this.#checksum.incremental?.(algorithm);
+  }
+
+  /** The digest of `[start, start + length)`: whole when small, else piece by piece. */
+  async #digestOfRange(start: number, length: number): Promise<string | undefined> {
+    const algorithm = this.#algorithm;
+    if (algorithm === undefined) return undefined;
+    const hash = length > IN_MEMORY_MAX ? this.#incremental() : undefined;
+    if (hash === undefined) {
+      const data = await this.#source.read(start, length);
+      if (data.byteLength !== length) this.#short(start, data.byteLength, length);
+      return this.#checksum.digest(algorithm, data);
+    }
+    // Two buffers: the next piece is read while this one is hashed.
+    const buffers = [new Uint8Array(PIECE_BYTES), new Uint8Array(PIECE_BYTES)];
+    const end = start + length;
+    let next = this.#readPiece(start, Math.min(PIECE_BYTES, length), buffers[0]);
+    for (let at = start, turn = 0; at < end; turn ^= 1) {
+      const piece = await next;
+      const after = at + piece.byteLength;
+      if (after < end) {
+        next = this.#readPiece(after, Math.min(PIECE_BYTES, end - after), buffers[turn ^ 1]);
+      }
+      hash.update(piece);
+      at = after;
+    }
+    return hash.digest();
+  }
+
+  /** The range as pieces read when the transport asks for them, one read ahead. */
+  #streamed(start: number, length: number): StreamedBody {
+    const read = (at: number, bytes: number) => this.#readPiece(at, bytes);
+    return {
+      length,
+      async *pieces() {
+        const end = start + length;
+        let next: Promise<Uint8Array> | undefined = read(start, Math.min(PIECE_BYTES, length));
+        try {
+          for (let at = start; next !== undefined; ) {
+            const piece: Uint8Array = await next;
+            at += piece.byteLength;
+            next = at < end ? read(at, Math.min(PIECE_BYTES, end - at)) : undefined;
+            yield piece;
+          }
+        } finally {
+          // Stopped early (the request failed): the read ahead is not wanted.
+          next?.catch(() => {});
+        }
+      },
+    };
+  }
+
+  /** `length` bytes at `at`, into `into` or a fresh buffer (pieces on the wire are not reused). */
+  async #readPiece(at: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
+    const source = this.#source;
+    const target = into === undefined ? new Uint8Array(length) : into.subarray(0, length);
+    const data =
+      source.readInto !== undefined
+        ? await source.readInto(at, target)
+        : await source.read(at, length);
+    if (data.byteLength !== length) this.#short(at, data.byteLength, length);
+    return data;
+  }
+
+  #short(start: number, got: number, wanted: number): never {
+    throw new TusInputError(`the input gave ${got} bytes at ${start}, expected ${wanted}`);
   }
 
   /** A buffer for `length` bytes when the input can read into one, else `undefined`. */
   #borrow(length: number): Uint8Array | undefined {
-    if (this.#source.readInto === undefined || length > POOLED_MAX_BYTES || length === 0) {
-      return undefined;
-    }
+    const source = this.#source;
+    if (source.readInto === undefined || source.slice !== undefined) return undefined;
+    if (length > IN_MEMORY_MAX || length === 0) return undefined;
     const index = this.#free.findIndex((buffer) => buffer.byteLength >= length);
     if (index >= 0) return this.#free.splice(index, 1)[0];
     return new Uint8Array(length);

@@ -1,5 +1,6 @@
 /**
- * Progress of a parallel upload: the sum over its partials, as one `UploadStats`.
+ * Progress of a parallel upload: the sum over its partials, as one `UploadStats` (its
+ * `chunkSize` is the largest chunk of a partial, its `retry` that of a partial waiting).
  */
 import type { UploadStats } from '../types.js';
 
@@ -28,6 +29,9 @@ export class ParallelProgress {
   /** The sum of the partials' latest snapshots. */
   snapshot(): UploadStats {
     let bytesUploaded = 0;
+    let bytesSent = 0;
+    let chunkSize = 0;
+    let retry: UploadStats['retry'];
     let startOffset = 0;
     let chunksCompleted = 0;
     let retries = 0;
@@ -37,6 +41,9 @@ export class ParallelProgress {
     for (const part of this.#parts) {
       if (part === undefined) continue;
       bytesUploaded += part.bytesUploaded;
+      bytesSent += part.bytesSent;
+      chunkSize = Math.max(chunkSize, part.chunkSize);
+      retry ??= part.retry;
       startOffset += part.startOffset;
       chunksCompleted += part.chunksCompleted;
       retries += part.retries;
@@ -48,9 +55,10 @@ export class ParallelProgress {
       checksumAlgorithm ??= part.checksumAlgorithm;
     }
     const total = this.#totalBytes;
-    const left = total - bytesUploaded;
+    const left = total - bytesSent;
     return {
       bytesUploaded,
+      bytesSent,
       totalBytes: total,
       startOffset,
       chunksCompleted,
@@ -58,7 +66,14 @@ export class ParallelProgress {
       bytesResent,
       elapsedMs: this.#now() - this.#started,
       bytesPerSecond,
-      etaMs: left <= 0 ? 0 : bytesPerSecond > 0 ? (left / bytesPerSecond) * 1000 : undefined,
+      etaMs:
+        total - bytesUploaded <= 0
+          ? 0
+          : bytesPerSecond > 0 && retry === undefined
+            ? (Math.max(0, left) / bytesPerSecond) * 1000
+            : undefined,
+      chunkSize,
+      retry,
       checksumAlgorithm,
       uploadUrl: this.uploadUrl,
     };

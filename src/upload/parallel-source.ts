@@ -33,5 +33,10 @@ export function sliceSource(source: UploadSource, range: ByteRange): UploadSourc
       return readInto(start + offset, target.subarray(0, wanted));
     };
   }
+  const slice = source.slice?.bind(source);
+  if (slice !== undefined) {
+    view.slice = (offset: number, length: number): Blob =>
+      slice(start + offset, clip(offset, length));
+  }
   return view;
 }

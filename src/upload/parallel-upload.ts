@@ -27,7 +27,7 @@ export interface ParallelSettings {
   metadataHeader?: string | undefined;
   /** `Upload-Metadata` of each partial. */
   partialMetadataHeader?: string | undefined;
-  chunkSize: number;
+  chunkSize: number | 'auto';
   maxRetries: number;
   onProgress?: ((stats: UploadStats) => void) | undefined;
   signal?: AbortSignal | undefined;

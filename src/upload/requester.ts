@@ -1,31 +1,34 @@
-/** One tus request: common headers, the hooks, the transport; and retries for small ones. */
-import { type TusError, TusProtocolError } from '../errors/index.js';
+/** One request: common headers, the hooks, the transport; and retries for small ones. */
+import type { TusError } from '../errors/index.js';
 import type { ResolvedClientOptions } from '../options.js';
-import { TUS_VERSION } from '../protocol/constants.js';
 import { displayUrl } from '../protocol/location.js';
-import type { HttpResponse, HttpTransport } from '../transport/http-transport.js';
-import { abortError, errorFromResponse, redactHeaders, uploadFailed } from './response-errors.js';
+import type { HttpResponse, HttpTransport, RequestBody } from '../transport/http-transport.js';
+import type { ProtocolRequester, UploadProtocol } from './protocols/upload-protocol.js';
+import { abortError, errorFromResponse, uploadFailed } from './response-errors.js';
 import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
 
 export interface SendInit {
   headers?: Record<string, string> | undefined;
-  body?: Uint8Array | undefined;
+  body?: RequestBody | undefined;
   signal?: AbortSignal | undefined;
+  onUploadProgress?: ((bytesSent: number) => void) | undefined;
 }
 
-export class Requester {
+export class Requester implements ProtocolRequester {
   readonly transport: HttpTransport;
   readonly options: ResolvedClientOptions;
+  readonly protocol: UploadProtocol;
 
-  constructor(transport: HttpTransport, options: ResolvedClientOptions) {
+  constructor(transport: HttpTransport, options: ResolvedClientOptions, protocol: UploadProtocol) {
     this.transport = transport;
     this.options = options;
+    this.protocol = protocol;
   }
 
-  /** Sends one request with `Tus-Resumable`, the client's headers and the hooks. */
+  /** Sends one request with the protocol's headers, the client's headers and the hooks. */
   async send(method: string, url: string, init: SendInit = {}): Promise<HttpResponse> {
     const o = this.options;
-    const headers: Record<string, string> = { ...o.headers, 'Tus-Resumable': TUS_VERSION };
+    const headers: Record<string, string> = { ...o.headers, ...this.protocol.headers };
     if (init.headers !== undefined) Object.assign(headers, init.headers);
     if (o.beforeRequest !== undefined) await o.beforeRequest(method, url, headers);
     const response = await this.transport.request({
@@ -35,10 +38,11 @@ export class Requester {
       body: init.body,
       signal: init.signal,
       timeout: o.timeout,
-      stallTimeout: o.stallTimeout,
+      requestTimeout: o.requestTimeout,
+      onUploadProgress: init.onUploadProgress,
     });
     if (o.afterResponse !== undefined) await o.afterResponse(method, url, response.status);
-    checkVersion(method, url, response);
+    this.protocol.checkAnswer(method, url, response);
     return response;
   }
 
@@ -46,30 +50,38 @@ export class Requester {
    * A request that is not an upload (OPTIONS, HEAD, DELETE), retried like a chunk with
    * the client's `maxRetries`. A status outside `expected` is a typed error.
    */
-  async sendExpecting(
+  sendExpecting(
     method: string,
     url: string,
     expected: readonly number[],
     init: SendInit = {},
   ): Promise<HttpResponse> {
+    return this.retrying(method, url, init.signal, async () => {
+      const response = await this.send(method, url, init);
+      if (!expected.includes(response.status)) throw errorFromResponse(method, url, response);
+      return response;
+    });
+  }
+
+  /**
+   * Runs `operation` (one request that is not an upload, e.g. a protocol's offset
+   * retrieval), retrying what the policy allows up to the client's `maxRetries`; once they
+   * are used up, the last error itself is thrown. 409 is never retried here.
+   */
+  async retrying<T>(
+    method: string,
+    url: string,
+    signal: AbortSignal | undefined,
+    operation: () => Promise<T>,
+  ): Promise<T> {
     const { maxRetries, retryDelay, onShouldRetry } = this.options;
+    const what = () => `${method} ${displayUrl(url)}`;
     for (let attempt = 1; ; attempt++) {
       try {
-        const response = await this.send(method, url, init);
-        if (!expected.includes(response.status)) throw errorFromResponse(method, url, response);
-        return response;
+        return await operation();
       } catch (error) {
-        if (init.signal?.aborted) {
-          throw abortError(
-            init.signal.reason,
-            0,
-            undefined,
-            undefined,
-            `${method} ${displayUrl(url)}`,
-          );
-        }
+        if (signal?.aborted) throw abortError(signal.reason, 0, undefined, undefined, what());
         if (!isRetryable(error) || error.status === 409) throw error;
-        // Not an upload: once the retries are used up, the last error itself is thrown.
         if (attempt > maxRetries) throw error;
         if (onShouldRetry !== undefined && !(await onShouldRetry(error, attempt))) {
           throw uploadFailed(
@@ -80,31 +92,11 @@ export class Requester {
           );
         }
         try {
-          await sleep(retryDelayFor(attempt, retryDelay, retryAfterOf(error)), init.signal);
+          await sleep(retryDelayFor(attempt, retryDelay, retryAfterOf(error)), signal);
         } catch (reason) {
-          throw abortError(reason, 0, undefined, undefined, `${method} ${displayUrl(url)}`);
+          throw abortError(reason, 0, undefined, undefined, what());
         }
       }
     }
   }
-}
-
-/**
- * A success answered in another tus version is not a success: its headers mean other things.
- * (OPTIONS may name any version; error answers may come from a proxy without tus headers.)
- */
-function checkVersion(method: string, url: string, response: HttpResponse): void {
-  const version = response.headers['tus-resumable']?.trim();
-  if (method === 'OPTIONS' || response.status < 200 || response.status >= 300) return;
-  if (version === undefined || version === TUS_VERSION) return;
-  const shown = displayUrl(url);
-  throw new TusProtocolError(
-    `${method} ${shown}: the server speaks tus ${JSON.stringify(version).slice(1, -1)}, this client ${TUS_VERSION} only`,
-    {
-      method,
-      url: shown,
-      status: response.status,
-      responseHeaders: redactHeaders(response.headers),
-    },
-  );
 }

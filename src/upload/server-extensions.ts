@@ -12,13 +12,47 @@ import type { ResolvedClientOptions } from '../options.js';
 import { CHECKSUM_ALGORITHMS } from '../protocol/checksum.js';
 import { displayUrl } from '../protocol/location.js';
 import type { ChecksumAlgorithm, ServerInfo } from '../types.js';
+import type { ProtocolFeature, UploadProtocol } from './protocols/upload-protocol.js';
 
 /** The part of an uploader's context these checks read. */
 export interface ServerFacts {
   readonly endpoint: string;
   readonly checksum: ChecksumProvider;
   readonly options: ResolvedClientOptions;
+  readonly protocol: UploadProtocol;
   serverInfo(signal?: AbortSignal): Promise<ServerInfo>;
+}
+
+/**
+ * A typed error unless the server can do `feature` in this protocol: the extension it
+ * needs is advertised, or the protocol always has it. `purpose` completes "needed …".
+ */
+export async function requireFeature(
+  ctx: ServerFacts,
+  feature: ProtocolFeature,
+  purpose: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const needs = ctx.protocol.requires(feature);
+  if (needs === true) return;
+  if (needs === false) {
+    throw new TusExtensionUnsupportedError(
+      `the ${ctx.protocol.name} protocol has no ${feature}, needed ${purpose}`,
+      feature,
+      [],
+    );
+  }
+  await requireExtension(ctx, needs, purpose, signal);
+}
+
+/** Whether the server can do `feature` in this protocol (a server without OPTIONS: no). */
+export async function offersFeature(
+  ctx: ServerFacts,
+  feature: ProtocolFeature,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const needs = ctx.protocol.requires(feature);
+  return typeof needs === 'boolean' ? needs : offersExtension(ctx, needs, signal);
 }
 
 /**

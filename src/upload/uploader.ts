@@ -1,6 +1,7 @@
 /**
- * The `Uploader`: creation (POST) or resume (HEAD), then the chunk loop (PATCH) with
- * checksums, retries, 409 resync, stats, hooks and abort.
+ * The `Uploader`: creation or resume (offset retrieval), then the chunk loop with
+ * checksums, sizing, retries, 409 resync, stats, progress and abort. What is particular to
+ * a protocol (the requests themselves) is behind `ctx.protocol` (protocols/upload-protocol.ts).
  */
 import type { ChecksumProvider } from '../checksum/checksum-provider.js';
 import {
@@ -10,26 +11,33 @@ import {
   TusProtocolError,
 } from '../errors/index.js';
 import type { ResolvedClientOptions } from '../options.js';
-import { buildChecksumHeader } from '../protocol/checksum.js';
-import { OFFSET_OCTET_STREAM } from '../protocol/constants.js';
-import { parseIntegerHeader } from '../protocol/integers.js';
 import { displayUrl } from '../protocol/location.js';
 import type { UploadSource } from '../sources/upload-source.js';
 import type { ChecksumAlgorithm, ServerInfo, UploadStats } from '../types.js';
-import { ChunkPipeline } from './chunk-pipeline.js';
-import { createUpload } from './create-upload.js';
+import { ChunkPipeline, type PreparedChunk } from './chunk-pipeline.js';
+import {
+  AdaptiveChunkSize,
+  type ChunkSizer,
+  FixedChunkSize,
+  type ServerChunkLimits,
+} from './chunk-sizing.js';
+import { ProgressReporter } from './progress-reporter.js';
+import type { UploadProtocol } from './protocols/upload-protocol.js';
 import type { Requester } from './requester.js';
-import { abortError, errorFromResponse, uploadFailed } from './response-errors.js';
+import { abortError, uploadFailed } from './response-errors.js';
 import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
-import { chooseChecksum, offersExtension, requireExtension } from './server-extensions.js';
+import { chooseChecksum, offersFeature, requireFeature } from './server-extensions.js';
 import { StatsTracker } from './stats.js';
 
 /** What an uploader borrows from its client. */
 export interface UploaderContext {
   readonly endpoint: string;
   readonly requester: Requester;
+  readonly protocol: UploadProtocol;
   readonly checksum: ChecksumProvider;
   readonly options: ResolvedClientOptions;
+  /** What each server refused with 413 (shared by the client's uploaders). */
+  readonly chunkLimits: ServerChunkLimits;
   /** The server's OPTIONS answer, fetched once per client. */
   serverInfo(signal?: AbortSignal): Promise<ServerInfo>;
 }
@@ -39,42 +47,45 @@ export interface UploaderSettings {
   uploadUrl?: string | undefined;
   /** The encoded `Upload-Metadata` value, checked already. */
   metadataHeader?: string | undefined;
-  /** Headers added to the creation POST (e.g. `Upload-Concat: partial`). */
+  /** Headers added to the creation request (e.g. `Upload-Concat: partial`). */
   createHeaders?: Readonly<Record<string, string>> | undefined;
   /**
-   * When the upload is created with `Upload-Defer-Length: 1` (creation-defer-length), its
-   * length then sent on the PATCH that carries the last bytes: `'unknown'` when the input's
-   * size is unknown (a stream without `uploadSize`), `'always'` for any input.
+   * When the upload is created with its length unknown to the server (tus:
+   * creation-defer-length), the length then sent with the last bytes: `'unknown'` when the
+   * input's size is unknown (a stream without `uploadSize`), `'always'` for any input.
    * @default 'unknown'
    */
   deferLength?: 'unknown' | 'always' | undefined;
-  /** Called once the server created the upload, before the first PATCH (URL storage). */
+  /** Called once the server created the upload, before the first append (URL storage). */
   onCreated?: ((uploadUrl: string) => Promise<void> | void) | undefined;
-  chunkSize: number;
+  /** Bytes per chunk, or `'auto'` (sizes follow the link, chunk-sizing.ts). */
+  chunkSize: number | 'auto';
   maxRetries: number;
   stopAt?: number | undefined;
   onProgress?: ((stats: UploadStats) => void) | undefined;
   signal?: AbortSignal | undefined;
 }
 
+/** Consecutive 413 answers (each shrinking the chunk) before the upload gives up. */
+const MAX_TOO_LARGE = 32;
+
 export class Uploader {
   readonly #ctx: UploaderContext;
   readonly #settings: UploaderSettings;
   readonly #stats = new StatsTracker();
+  readonly #progress: ProgressReporter;
   #source: UploadSource | undefined;
   #ready: Promise<void> | undefined;
   #url: string | undefined;
   /** The input's size; `undefined` until a stream of unknown size ends. */
   #size: number | undefined;
   #target = 0;
-  /** The server's length is deferred: the PATCH with the last bytes must carry it. */
+  /** The server's length is unknown: the append with the last bytes must say it. */
   #declare = false;
-  /** creation-with-upload: the POST carries the first chunk. */
+  /** creation-with-upload: the creation request carries the first chunk. */
   #withBody = false;
-  /** The POST carried bytes: `uploadChunk` reports them as the first chunk. */
+  /** The creation carried bytes: `uploadChunk` reports them as the first chunk. */
   #reportCreation = false;
-  /** Whether `onProgress` was called at least once. */
-  #reported = false;
   #offset = 0;
   #algorithm: ChecksumAlgorithm | undefined;
   /** Attempts made for the current position since it last moved. */
@@ -82,18 +93,26 @@ export class Uploader {
   /** Whether the 409 at this position already had its free resync. */
   #conflictResynced = false;
   #needsResync = false;
+  /** 413 answers in a row. */
+  #tooLarge = 0;
+  /** Size of the body of the request sent last (0 for none: a failure then is not the chunk's). */
+  #lastBodyBytes = 0;
+  /** A round trip measured before the sizer existed (the creation, overlapping OPTIONS). */
+  #earlyRoundTrip: number | undefined;
   /** End of the furthest byte range sent so far (to count resent bytes). */
   #sentEnd = 0;
   #started = false;
   /** The highest offset the server ever confirmed. */
   #highWater = 0;
   #pipeline: ChunkPipeline | undefined;
+  #sizer: ChunkSizer | undefined;
 
   constructor(ctx: UploaderContext, settings: UploaderSettings) {
     this.#ctx = ctx;
     this.#settings = settings;
     this.#url = settings.uploadUrl;
     this.#stats.uploadUrl = settings.uploadUrl;
+    this.#progress = new ProgressReporter(this.#stats, settings.onProgress);
   }
 
   /** The upload URL, once created (or the one given). */
@@ -128,26 +147,21 @@ export class Uploader {
       if (this.#reportCreation) {
         this.#reportCreation = false;
         this.#stats.chunksCompleted++;
-        this.#report();
+        this.#progress.now();
         return this.#remaining();
       }
       if (!this.#remaining()) {
         // Nothing to send (a resume found it complete): progress still ends where it is.
-        if (!this.#reported) this.#report();
+        if (!this.#progress.reported) this.#progress.now();
         return false;
       }
       await this.#chunkWithRetries();
       this.#stats.chunksCompleted++;
-      this.#report();
+      this.#progress.now();
       return this.#remaining();
     } catch (error) {
       throw this.#asAbort(error);
     }
-  }
-
-  #report(): void {
-    this.#reported = true;
-    this.#settings.onProgress?.(this.#stats.snapshot());
   }
 
   /** Releases the input (file handle, stream). Safe to call twice. */
@@ -168,28 +182,36 @@ export class Uploader {
     const source = await this.#settings.openSource();
     this.#source = source;
     this.#size = source.size;
-    if (this.#url === undefined && this.#defers()) {
-      await requireExtension(
+    const creating = this.#url === undefined;
+    if (creating && this.#defers()) {
+      await requireFeature(
         this.#ctx,
-        'creation-defer-length',
+        'deferred-length',
         this.#size === undefined
           ? 'to upload a stream of unknown size (pass uploadSize if you know it)'
           : 'to create an upload of deferred length',
-        this.#settings.signal,
+        signal,
       );
     }
     this.#setSize(this.#size);
-    this.#algorithm = await chooseChecksum(this.#ctx, this.#settings.signal);
-    this.#stats.checksumAlgorithm = this.#algorithm;
-    this.#pipeline = new ChunkPipeline(source, this.#ctx.checksum, this.#algorithm);
-    const creating = this.#url === undefined;
     this.#withBody =
       creating &&
       this.#ctx.options.uploadDataDuringCreation &&
-      (await offersExtension(this.#ctx, 'creation-with-upload', this.#settings.signal));
-    // With a body, the POST is the first chunk: the clock starts before it.
+      (await offersFeature(this.#ctx, 'creation-with-upload', signal));
+    // With a body, the creation is the first chunk: the clock starts before it.
     if (this.#withBody) this.#stats.start(0);
-    await this.#withRetries(() => (this.#url === undefined ? this.#create() : this.#resync()));
+    // Creation needs nothing of OPTIONS unless it carries bytes or an algorithm was asked
+    // for (a refusal must come before any request): then both run at once.
+    const overlap = creating && !this.#withBody && typeof this.#ctx.options.checksum === 'boolean';
+    const locate = () =>
+      this.#withRetries(() => (this.#url === undefined ? this.#create() : this.#resync()));
+    if (overlap) {
+      const [algorithm] = await Promise.all([chooseChecksum(this.#ctx, signal), locate()]);
+      this.#useChecksum(source, algorithm);
+    } else {
+      this.#useChecksum(source, await chooseChecksum(this.#ctx, signal));
+      await locate();
+    }
     if (creating) await this.#settings.onCreated?.(this.#url!);
     if (!this.#withBody) this.#stats.start(this.#offset);
     else if (this.#offset > 0) {
@@ -201,7 +223,26 @@ export class Uploader {
     this.#started = true;
   }
 
-  /** Whether the upload is created with its length deferred. */
+  #useChecksum(source: UploadSource, algorithm: ChecksumAlgorithm | undefined): void {
+    this.#algorithm = algorithm;
+    this.#stats.checksumAlgorithm = algorithm;
+    const pipeline = new ChunkPipeline(source, this.#ctx.checksum, algorithm);
+    this.#pipeline = pipeline;
+    const { chunkSize } = this.#settings;
+    const server = new URL(this.#url ?? this.#ctx.endpoint).origin;
+    this.#sizer =
+      chunkSize === 'auto'
+        ? new AdaptiveChunkSize({
+            max: this.#ctx.options.maxChunkSize,
+            inputMax: pipeline.maxChunk,
+            server: { key: server, limits: this.#ctx.chunkLimits },
+          })
+        : new FixedChunkSize(chunkSize);
+    if (this.#earlyRoundTrip !== undefined) this.#sizer.roundTrip(this.#earlyRoundTrip);
+    this.#stats.chunkSize = this.#sizer.next(this.#target - this.#offset);
+  }
+
+  /** Whether the upload is created with its length unknown to the server. */
   #defers(): boolean {
     return this.#size === undefined || this.#settings.deferLength === 'always';
   }
@@ -215,97 +256,108 @@ export class Uploader {
     this.#stats.totalBytes = size;
   }
 
-  /** Whether a PATCH remains: bytes up to the target, or a deferred length to commit. */
+  /** Whether an append remains: bytes up to the target, or an unknown length to commit. */
   #remaining(): boolean {
     return this.#offset < this.#target || (this.#declare && this.#offset === this.#size);
   }
 
-  /** POST: creates the upload and learns its URL (and, with a body, its first offset). */
+  /** Creates the upload and learns its URL (and, with a body, its first offset). */
   async #create(): Promise<void> {
     const first = this.#withBody && this.#target > 0 ? await this.#takeChunk(0) : undefined;
-    const body = first !== undefined && first.data.byteLength > 0 ? first : undefined;
+    const body = first !== undefined && first.length > 0 ? first : undefined;
     // After the first read a short stream's size is known: it need not be deferred.
     const deferred = this.#defers();
-    const created = await createUpload(this.#ctx.requester, this.#ctx.endpoint, {
+    this.#lastBodyBytes = body?.length ?? 0;
+    const began = performance.now();
+    const created = await this.#ctx.protocol.create(this.#ctx.requester, {
+      endpoint: this.#ctx.endpoint,
       length: deferred ? undefined : this.#size,
       metadataHeader: this.#settings.metadataHeader,
       extraHeaders: this.#settings.createHeaders,
       body,
       algorithm: this.#algorithm,
       signal: this.#settings.signal,
+      onUploadProgress: body === undefined ? undefined : (sent) => this.#progress.sending(sent),
     });
+    const ms = performance.now() - began;
+    if (body !== undefined) this.#sizer?.chunkDone(created.offset, ms);
+    else if (this.#sizer !== undefined) this.#sizer.roundTrip(ms);
+    else this.#earlyRoundTrip = ms;
     this.#url = created.url;
     this.#stats.uploadUrl = created.url;
     this.#offset = created.offset;
     this.#declare = deferred;
   }
 
-  /** HEAD: the server's offset becomes ours; its length must be the input's (or deferred). */
+  /** Offset retrieval: the server's offset becomes ours; its length must be the input's. */
   async #resync(): Promise<void> {
     const url = this.#url!;
-    const response = await this.#ctx.requester.send('HEAD', url, {
-      signal: this.#settings.signal,
-    });
-    if (response.status !== 200 && response.status !== 204) {
-      throw errorFromResponse('HEAD', url, response);
-    }
-    const details = { method: 'HEAD', url: displayUrl(url), status: response.status };
-    const offset = parseIntegerHeader('Upload-Offset', response.headers['upload-offset'], details);
-    const rawLength = response.headers['upload-length'];
-    // No Upload-Length: the server's length is still deferred, the last PATCH commits it.
-    this.#declare = rawLength === undefined;
-    if (rawLength !== undefined) {
-      const length = parseIntegerHeader('Upload-Length', rawLength, details);
+    this.#lastBodyBytes = 0;
+    const began = performance.now();
+    const state = await this.#ctx.protocol.offset(this.#ctx.requester, url, this.#settings.signal);
+    const ms = performance.now() - began;
+    if (this.#sizer !== undefined) this.#sizer.roundTrip(ms);
+    else this.#earlyRoundTrip = ms;
+    const details = { method: 'HEAD', url: displayUrl(url), status: state.status };
+    // No length: the server's is still unknown, the last append commits it.
+    this.#declare = state.length === undefined;
+    if (state.length !== undefined) {
       if (this.#size === undefined) {
-        this.#setSize(length);
-      } else if (length !== this.#size) {
+        this.#setSize(state.length);
+      } else if (state.length !== this.#size) {
         throw new TusInputError(
-          `${displayUrl(url)} is an upload of ${length} bytes, but the input has ${this.#size}`,
+          `${displayUrl(url)} is an upload of ${state.length} bytes, but the input has ${this.#size}`,
         );
       }
     }
-    if (this.#size !== undefined && offset > this.#size) {
+    if (this.#size !== undefined && state.offset > this.#size) {
       throw new TusProtocolError(
-        `HEAD ${displayUrl(url)}: Upload-Offset ${offset} is past the length ${this.#size}`,
+        `HEAD ${displayUrl(url)}: Upload-Offset ${state.offset} is past the length ${this.#size}`,
         details,
       );
     }
-    this.#offset = offset;
+    this.#offset = state.offset;
     this.#progressed();
-    if (this.#started) this.#stats.record(offset);
+    if (this.#started) this.#stats.record(state.offset);
   }
 
-  /** One PATCH of the bytes from our offset; the next chunk is prepared meanwhile. */
+  /** One append of the bytes from our offset; the next chunk is prepared meanwhile. */
   async #patch(): Promise<void> {
     const url = this.#url!;
     const start = this.#offset;
     const chunk = await this.#takeChunk(start);
-    const length = chunk.data.byteLength;
+    const { length } = chunk;
     const end = start + length;
-    const headers: Record<string, string> = {
-      'Upload-Offset': String(start),
-      'Content-Type': OFFSET_OCTET_STREAM,
-    };
-    if (this.#algorithm !== undefined && chunk.digest !== undefined) {
-      headers['Upload-Checksum'] = buildChecksumHeader(this.#algorithm, chunk.digest);
-    }
-    // creation-defer-length: the PATCH that carries the last bytes commits the length.
-    const declaring = this.#declare && end === this.#size;
-    if (declaring) headers['Upload-Length'] = String(end);
+    // The append that carries the last bytes commits a length the server does not know.
+    const declareLength = this.#declare && end === this.#size ? end : undefined;
     if (start < this.#sentEnd) this.#stats.bytesResent += Math.min(end, this.#sentEnd) - start;
     if (end > this.#sentEnd) this.#sentEnd = end;
-    const sending = this.#ctx.requester.send('PATCH', url, {
-      headers,
-      body: chunk.data,
+    this.#lastBodyBytes = length;
+    const began = performance.now();
+    const sending = this.#ctx.protocol.append(this.#ctx.requester, {
+      url,
+      offset: start,
+      chunk,
+      algorithm: this.#algorithm,
+      declareLength,
       signal: this.#settings.signal,
+      onUploadProgress: (sent) => this.#progress.sending(start + sent),
     });
-    this.#pipeline!.prefetch(end, Math.min(this.#settings.chunkSize, this.#target - end));
-    const response = await sending;
-    if (response.status !== 204 && response.status !== 200) {
-      throw errorFromResponse('PATCH', url, response);
-    }
-    const details = { method: 'PATCH', url: displayUrl(url), status: response.status };
-    const offset = parseIntegerHeader('Upload-Offset', response.headers['upload-offset'], details);
+    this.#prefetchAfter(end, length);
+    const { offset, status } = await sending;
+    this.#check(url, start, length, offset, status);
+    this.#sizer!.chunkDone(length, performance.now() - began);
+    this.#tooLarge = 0;
+    if (declareLength !== undefined) this.#declare = false;
+    this.#offset = offset;
+    this.#progressed();
+    this.#stats.record(offset);
+    this.#stats.chunkSize = this.#sizer!.next(this.#target - offset);
+  }
+
+  /** The server's new offset must be where the bytes sent could take it. */
+  #check(url: string, start: number, length: number, offset: number, status: number): void {
+    const end = start + length;
     const problem =
       offset < start
         ? `went backwards from ${start}`
@@ -317,23 +369,31 @@ export class Uploader {
               ? `did not move: the server took none of the ${length} bytes`
               : undefined;
     if (problem !== undefined) {
-      throw new TusProtocolError(
-        `PATCH ${displayUrl(url)}: Upload-Offset ${offset} ${problem}`,
-        details,
-      );
+      throw new TusProtocolError(`PATCH ${displayUrl(url)}: Upload-Offset ${offset} ${problem}`, {
+        method: 'PATCH',
+        url: displayUrl(url),
+        status,
+      });
     }
-    if (declaring) this.#declare = false;
-    this.#offset = offset;
-    this.#progressed();
-    this.#stats.record(offset);
+  }
+
+  /** Prepares the chunk after `end` while this one is sent, sized as if this one succeeds. */
+  #prefetchAfter(end: number, length: number): void {
+    if (this.#size === undefined || end >= this.#target) return;
+    const expected = this.#sizer!.expectedNext(length, this.#target - end);
+    this.#pipeline!.prefetch(end, expected);
   }
 
   /**
    * The next chunk from `start`. While the input's size is unknown, one byte more than
    * the chunk is read: a short read means the stream ended, and its size is known.
    */
-  async #takeChunk(start: number): Promise<{ data: Uint8Array; digest: string | undefined }> {
-    const want = Math.min(this.#settings.chunkSize, this.#target - start);
+  async #takeChunk(start: number): Promise<PreparedChunk> {
+    let want = this.#sizer!.next(this.#target - start);
+    // A chunk prepared ahead at a size close enough is sent as it is (no second hashing).
+    const ahead = this.#pipeline!.aheadLength(start);
+    if (ahead !== undefined && ahead <= want && ahead >= want * 0.75) want = ahead;
+    this.#stats.chunkSize = want;
     if (this.#size !== undefined) return this.#pipeline!.take(start, want);
     const peek = await this.#source!.read(start, want + 1);
     if (peek.byteLength <= want) this.#setSize(start + peek.byteLength);
@@ -341,7 +401,7 @@ export class Uploader {
     const algorithm = this.#algorithm;
     const digest =
       algorithm === undefined ? undefined : await this.#ctx.checksum.digest(algorithm, data);
-    return { data, digest };
+    return { start, length: data.byteLength, body: data, digest };
   }
 
   async #chunkWithRetries(): Promise<void> {
@@ -355,42 +415,77 @@ export class Uploader {
     });
   }
 
-  /** Runs `step`, retrying what the policy allows; every retry is followed by a HEAD. */
+  /** Runs `step`, retrying what the policy allows; every retry is followed by a resync. */
   async #withRetries(step: () => Promise<void>): Promise<void> {
     for (;;) {
       try {
         await step();
         return;
       } catch (error) {
-        if (this.#settings.signal?.aborted || !isRetryable(error)) throw error;
-        const conflict = error instanceof TusCommunicationError && error.status === 409;
-        // The seed's 409 rule: one HEAD resync at a position even without retries left.
-        const free = conflict && !this.#conflictResynced && this.#url !== undefined;
-        if (!free && this.#attempt >= this.#settings.maxRetries) {
-          throw uploadFailed(
-            error,
-            this.#settings.maxRetries === 0
-              ? 'upload failed (retries are off)'
-              : `upload failed after ${this.#attempt + 1} attempts`,
-            this.#offset,
-            this.#url,
-          );
-        }
-        if (free) this.#conflictResynced = true;
-        else this.#attempt++;
-        this.#stats.retries++;
-        const hook = this.#ctx.options.onShouldRetry;
-        if (hook !== undefined && !(await hook(error, Math.max(1, this.#attempt)))) {
-          throw uploadFailed(error, 'retry refused by onShouldRetry', this.#offset, this.#url);
-        }
-        const delay = conflict
-          ? 0
-          : retryDelayFor(this.#attempt, this.#ctx.options.retryDelay, retryAfterOf(error));
-        await sleep(delay, this.#settings.signal);
-        // The server may hold part of what was sent (or nothing new, after a 460): ask it.
-        if (this.#url !== undefined && this.#started) this.#needsResync = true;
+        if (this.#settings.signal?.aborted) throw error;
+        // What was sent but not confirmed does not count any more.
+        this.#progress.rewind(this.#offset);
+        if (this.#shrinkAfterTooLarge(error)) continue;
+        if (!isRetryable(error)) throw error;
+        await this.#beforeRetry(error);
       }
     }
+  }
+
+  /** A 413 with an adaptive size: a smaller chunk, at once and without using a retry. */
+  #shrinkAfterTooLarge(error: unknown): boolean {
+    if (!(error instanceof TusCommunicationError) || error.status !== 413) return false;
+    const sizer = this.#sizer;
+    if (sizer === undefined || this.#tooLarge >= MAX_TOO_LARGE) return false;
+    if (!sizer.tooLarge(this.#lastBodyBytes)) return false;
+    this.#tooLarge++;
+    this.#pipeline?.discard();
+    if (this.#url !== undefined && this.#started) this.#needsResync = true;
+    return true;
+  }
+
+  async #beforeRetry(error: TusError): Promise<void> {
+    const conflict = error instanceof TusCommunicationError && error.status === 409;
+    // The seed's 409 rule: one resync at a position even without retries left.
+    const free = conflict && !this.#conflictResynced && this.#url !== undefined;
+    const { maxRetries } = this.#settings;
+    if (!free && this.#attempt >= maxRetries) {
+      throw uploadFailed(
+        error,
+        maxRetries === 0
+          ? 'upload failed (retries are off)'
+          : `upload failed after ${this.#attempt + 1} attempts`,
+        this.#offset,
+        this.#url,
+      );
+    }
+    if (free) this.#conflictResynced = true;
+    else this.#attempt++;
+    if (!conflict && this.#lastBodyBytes > 0) this.#sizer?.chunkFailed();
+    this.#stats.retries++;
+    const hook = this.#ctx.options.onShouldRetry;
+    if (hook !== undefined && !(await hook(error, Math.max(1, this.#attempt)))) {
+      throw uploadFailed(error, 'retry refused by onShouldRetry', this.#offset, this.#url);
+    }
+    const delay = conflict
+      ? 0
+      : retryDelayFor(this.#attempt, this.#ctx.options.retryDelay, retryAfterOf(error));
+    this.#stats.retry = {
+      attempt: Math.max(1, this.#attempt),
+      maxRetries,
+      delayMs: delay,
+      at: Date.now() + delay,
+      error,
+    };
+    // Before a resume's first offset retrieval the offset is unknown: no report yet.
+    if (this.#started || this.#settings.uploadUrl === undefined) this.#progress.now();
+    try {
+      await sleep(delay, this.#settings.signal);
+    } finally {
+      this.#stats.retry = undefined;
+    }
+    // The server may hold part of what was sent (or nothing new, after a 460): ask it.
+    if (this.#url !== undefined && this.#started) this.#needsResync = true;
   }
 
   /** Resets the retry budget, but only for bytes the server never held before (no livelock). */

@@ -104,6 +104,9 @@ export function borrowedSource(source: UploadSource): UploadSource {
   if (source.readInto !== undefined) {
     borrowed.readInto = (offset, target) => source.readInto!(offset, target);
   }
+  if (source.slice !== undefined) {
+    borrowed.slice = (offset, length) => source.slice!(offset, length);
+  }
   return borrowed;
 }
 

@@ -45,7 +45,7 @@ describe('Chromium against our server', { skip, timeout: 180_000 }, () => {
         size,
         seed: 21,
         kind: 'blob',
-        client: { checksum: algorithm },
+        client: { checksum: algorithm, chunkSize: MiB },
       });
       assert.equal(result.error, undefined, JSON.stringify(result.error));
       assert.equal(result.stats?.checksumAlgorithm, algorithm);

@@ -80,6 +80,7 @@ describe('the browser bundle in headless Chromium', { skip, timeout: 180_000 }, 
         size,
         seed: 11,
         kind,
+        client: { chunkSize: MiB },
         metadata: { filename: 'über.bin', kind },
       });
       assert.equal(result.error, undefined, JSON.stringify(result.error));

@@ -283,7 +283,6 @@ describe('malformed answers are typed errors within the timeout', () => {
       maxRetries,
       retryDelay: 1,
       timeout,
-      stallTimeout: 700,
     });
     try {
       const { error, ms } = await timed(() => client.uploadFile({ input: bytes(1000) }));

@@ -55,8 +55,7 @@ describe(`parallel uploads and creation-with-upload under faults (seed ${SEED})`
         uploadDataDuringCreation,
         maxRetries: 20,
         retryDelay: 20,
-        timeout: 20_000,
-        stallTimeout: 300,
+        timeout: 300,
       });
       const label = `#${i} (seed ${seed}, ${size} B, chunks of ${chunkSize} B, ${parallelUploads} parallel, data in POST ${uploadDataDuringCreation})`;
       try {

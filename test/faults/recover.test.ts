@@ -39,7 +39,7 @@ const cases: Case[] = [
     retried: true,
   },
   {
-    label: 'stall mid-body (stallTimeout)',
+    label: 'stall mid-body (timeout)',
     on: { method: 'PATCH', nth: 3 },
     fault: { kind: 'stall', afterBytes: 50_000, ms: 20_000 },
     retried: true,
@@ -189,9 +189,8 @@ for (const target of servers) {
           checksum: target.checksum,
           retryDelay: 1,
           maxRetries: 3,
-          timeout: 10_000,
           // Room for a loaded machine: the "not retried" cases must not see a spurious stall.
-          stallTimeout: 600,
+          timeout: 600,
         });
         try {
           const data = bytes(SIZE, c.label.length);

@@ -46,7 +46,7 @@ export function lowerOffset(answer: Answer, req: RequestHead): Answer {
 export interface ScheduleOptions {
   /** Share of requests that get a fault. */
   rate: number;
-  /** How long stalls hold a connection (the client's `stallTimeout` must be shorter). */
+  /** How long stalls hold a connection (the client's `timeout` must be shorter). */
   stallMs: number;
 }
 

@@ -114,8 +114,7 @@ for (const target of targets) {
           chunkSize,
           maxRetries: 20,
           retryDelay: 20,
-          timeout: 20_000,
-          stallTimeout: STALL_TIMEOUT,
+          timeout: STALL_TIMEOUT,
         } as const;
         const client = new TusClient(proxy.endpoint, options);
         const label = `upload #${index} (seed ${seed}, ${size} B, chunks of ${chunkSize} B, ${how} at ${cutAt})`;

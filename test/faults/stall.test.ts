@@ -1,6 +1,7 @@
 /**
- * Stall detection: a connection that stops moving is abandoned after `stallTimeout`, long
- * before the request `timeout`, and the upload goes on from what the server holds.
+ * Stall detection: a connection that stops moving is abandoned after `timeout` (an
+ * inactivity bound, not a cap on the request), and the upload goes on from what the
+ * server holds; `requestTimeout` is the opt-in cap on a whole request.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -27,7 +28,7 @@ describe('stalls', () => {
     ['the proxy stops forwarding mid-chunk', { kind: 'stall', afterBytes: MiB, ms: 60_000 }],
     ['the server took the chunk, the answer never comes', { kind: 'stall-answer', ms: 60_000 }],
   ] as const satisfies ReadonlyArray<readonly [string, Fault]>) {
-    it(`${label}: stallTimeout 500 recovers while timeout is 30 s`, {
+    it(`${label}: timeout 1000 recovers`, {
       timeout: 25_000,
     }, async () => {
       const proxy = await startFaultProxy(server.endpoint, {
@@ -36,8 +37,7 @@ describe('stalls', () => {
       const seen: TusError[] = [];
       const client = new TusClient(proxy.endpoint, {
         chunkSize: 4 * MiB,
-        stallTimeout: 500,
-        timeout: 30_000,
+        timeout: 1000,
         // @tus/server answers the HEAD only once it gives up the stalled PATCH's lock (~3 s
         // when the client's close cannot reach it): the backoff must outlast that.
         retryDelay: 250,
@@ -55,16 +55,18 @@ describe('stalls', () => {
           assert.equal(await sha256File(server.dataPath(url)), sha256(data));
         });
         assert.equal(error, undefined, String(error));
-        assert.ok(seen.length >= 1);
+        // Stalled while sending, or sent (into the OS's buffers) and no answer: both timeouts.
+        // (A loaded machine may time out another request too: only the PATCHes are judged.)
         assert.ok(
-          seen.every((e) => e instanceof TusStallError),
+          seen.every((e) => e instanceof TusTimeoutError),
           seen.map(String).join('\n'),
         );
-        const first = seen[0] as TusStallError;
-        assert.equal(first.code, 'TUS_ERR_STALLED');
-        assert.equal(first.method, 'PATCH');
-        assert.equal(first.timeoutMs, 500);
-        assert.ok(ms < 30_000, `recovered long before the request timeout (took ${ms} ms)`);
+        const patches = seen.filter((e) => e.method === 'PATCH') as TusTimeoutError[];
+        assert.ok(patches.length >= 1, seen.map(String).join('\n'));
+        const first = patches[0]!;
+        assert.ok(['TUS_ERR_STALLED', 'TUS_ERR_TIMEOUT'].includes(first.code), first.code);
+        assert.equal(first.timeoutMs, 1000);
+        assert.ok(ms < 20_000, `recovered within a few timeouts (took ${ms} ms)`);
         assert.equal(guard.reports.at(-1), data.byteLength);
       } finally {
         await client.close();
@@ -73,7 +75,7 @@ describe('stalls', () => {
     });
   }
 
-  it('without stallTimeout, the request timeout ends a stall (typed, bounded)', {
+  it('without an inactivity timeout, the opt-in requestTimeout ends a stall (typed, bounded)', {
     timeout: 20_000,
   }, async () => {
     const proxy = await startFaultProxy(server.endpoint, {
@@ -81,8 +83,8 @@ describe('stalls', () => {
         req.method === 'PATCH' ? { kind: 'stall', afterBytes: 0, ms: 60_000 } : undefined,
     });
     const client = new TusClient(proxy.endpoint, {
-      stallTimeout: Number.POSITIVE_INFINITY,
-      timeout: 600,
+      timeout: Number.POSITIVE_INFINITY,
+      requestTimeout: 600,
       maxRetries: 1,
       retryDelay: 1,
     });
@@ -90,6 +92,7 @@ describe('stalls', () => {
       const { error, ms } = await timed(() => client.uploadFile({ input: bytes(100_000) }));
       assert.ok(error instanceof TusUploadFailed, String(error));
       assert.ok(error.cause instanceof TusTimeoutError && !(error.cause instanceof TusStallError));
+      assert.match(error.message, /requestTimeout \(600 ms\)/);
       assert.equal(error.method, 'PATCH');
       assert.ok(ms < 2 * 600 + 3000, `bounded by the attempts (took ${ms} ms)`);
     } finally {

@@ -74,8 +74,7 @@ describe(`stream inputs under faults (seed ${SEED})`, () => {
           chunkSize,
           maxRetries: 20,
           retryDelay: 20,
-          timeout: 20_000,
-          stallTimeout: 300,
+          timeout: 300,
         });
         const label = `#${i} (seed ${seed}, ${size} B, chunks of ${chunkSize} B)`;
         try {

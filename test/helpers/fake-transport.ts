@@ -13,6 +13,7 @@ import type {
   HttpRequest,
   HttpResponse,
   HttpTransport,
+  RequestBody,
 } from '../../src/transport/http-transport.js';
 
 export interface FakeAnswer {
@@ -21,11 +22,26 @@ export interface FakeAnswer {
   body?: string;
 }
 
+/** A request as the fake transport records it: its body gathered into bytes. */
+export type RecordedRequest = Omit<HttpRequest, 'body'> & { body?: Uint8Array | undefined };
+
 /** Answers a request; may throw (a network error) or return a promise that never settles. */
-export type FakeHandler = (request: HttpRequest, index: number) => FakeAnswer | Promise<FakeAnswer>;
+export type FakeHandler = (
+  request: RecordedRequest,
+  index: number,
+) => FakeAnswer | Promise<FakeAnswer>;
+
+/** The bytes of any request body (a Blob or a streamed body gathered). */
+export async function bodyBytes(body: RequestBody | undefined): Promise<Uint8Array | undefined> {
+  if (body === undefined || body instanceof Uint8Array) return body;
+  if (body instanceof Blob) return new Uint8Array(await body.arrayBuffer());
+  const pieces: Uint8Array[] = [];
+  for await (const piece of body.pieces()) pieces.push(Uint8Array.from(piece));
+  return Buffer.concat(pieces);
+}
 
 export class FakeTransport implements HttpTransport {
-  readonly requests: HttpRequest[] = [];
+  readonly requests: RecordedRequest[] = [];
   handler: FakeHandler;
   closed = false;
 
@@ -34,7 +50,11 @@ export class FakeTransport implements HttpTransport {
   }
 
   async request(request: HttpRequest): Promise<HttpResponse> {
-    const copy = { ...request, headers: { ...request.headers } };
+    const copy: RecordedRequest = {
+      ...request,
+      headers: { ...request.headers },
+      body: await bodyBytes(request.body),
+    };
     this.requests.push(copy);
     if (request.signal?.aborted) throw request.signal.reason;
     const answer = this.handler(copy, this.requests.length - 1);
@@ -93,7 +113,7 @@ export function fakeClient(
 export function memoryTus(
   config: {
     checksums?: string[];
-    faults?: (request: HttpRequest, index: number) => FakeAnswer | undefined;
+    faults?: (request: RecordedRequest, index: number) => FakeAnswer | undefined;
   } = {},
 ): { handler: FakeHandler; uploads: Map<string, { length: number; data: number[] }> } {
   const uploads = new Map<string, { length: number; data: number[] }>();

@@ -34,8 +34,10 @@ export interface PageStats {
 export interface UploadResult {
   /** SHA-256 (hex) of the bytes the page made (not made with `noHash`). */
   hash?: string;
-  /** `bytesUploaded` of every onProgress call. */
+  /** `bytesUploaded` of every onProgress call at a chunk's end. */
   progress: number[];
+  /** The reports from within a request: bytes sent, and confirmed, at that moment. */
+  inFlight: { sent: number; confirmed: number }[];
   stats?: PageStats;
   url?: string;
   resumedFrom?: string;

@@ -58,7 +58,6 @@ describe('body writes (Node transport)', () => {
       },
       body,
       timeout: 30_000,
-      stallTimeout: 30_000,
       onUploadProgress: (sent) => progress.push(sent),
     });
     return { response, progress };
@@ -166,8 +165,7 @@ describe('body writes (Node transport)', () => {
               url,
               headers: { ...TUS, 'Upload-Offset': '0' },
               body,
-              timeout: 15_000,
-              stallTimeout: 300,
+              timeout: 300,
               onUploadProgress: (sent) => progress.push(sent),
             }),
             { name: 'TusStallError', code: 'TUS_ERR_STALLED' },

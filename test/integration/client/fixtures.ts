@@ -7,6 +7,18 @@ import { join } from 'node:path';
 export const KiB = 1024;
 export const MiB = 1024 * 1024;
 
+/**
+ * Whether a progress report is a chunk's end (or a resume's only report): everything sent
+ * is confirmed and no retry is pending. The others are reports from within a request.
+ */
+export function isChunkEnd(stats: {
+  bytesSent: number;
+  bytesUploaded: number;
+  retry: unknown;
+}): boolean {
+  return stats.bytesSent === stats.bytesUploaded && stats.retry === undefined;
+}
+
 /** `size` pseudo-random bytes, the same for the same `seed`. */
 export function bytes(size: number, seed = 1): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(size);

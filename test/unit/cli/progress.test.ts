@@ -20,6 +20,9 @@ function stats(
 ): UploadStats {
   return {
     bytesUploaded: 0,
+    bytesSent: partial.bytesUploaded ?? 0,
+    chunkSize: 1024 * 1024,
+    retry: undefined,
     totalBytes: 64 * 1024 * 1024,
     startOffset: 0,
     chunksCompleted: 0,

@@ -40,7 +40,7 @@ describe('ChunkPipeline', () => {
     assert.deepEqual(source.reads, ['0+40', '40+40']);
     const second = await pipeline.take(40, 40);
     assert.deepEqual(source.reads, ['0+40', '40+40']);
-    assert.deepEqual([...second.data], [...bytes.subarray(40, 80)]);
+    assert.deepEqual([...(second.body as Uint8Array)], [...bytes.subarray(40, 80)]);
     assert.equal(second.digest, sha1(bytes.subarray(40, 80)));
     assert.equal(first.digest, sha1(bytes.subarray(0, 40)));
   });
@@ -53,7 +53,7 @@ describe('ChunkPipeline', () => {
     assert.deepEqual(source.reads, ['40+40', '25+40']);
     assert.equal(chunk.start, 25);
     assert.equal(chunk.digest, undefined);
-    assert.deepEqual([...chunk.data], [...bytes.subarray(25, 65)]);
+    assert.deepEqual([...(chunk.body as Uint8Array)], [...bytes.subarray(25, 65)]);
   });
 
   it('never reads ahead of a forward-only source', async () => {
@@ -97,14 +97,17 @@ describe('ChunkPipeline', () => {
         const length = Math.min(1000, content.length - start);
         const chunk = await pipeline.take(start, length);
         pipeline.prefetch(start + length, Math.min(1000, content.length - start - length));
-        assert.deepEqual(Buffer.from(chunk.data), content.subarray(start, start + length));
+        assert.deepEqual(
+          Buffer.from(chunk.body as Uint8Array),
+          content.subarray(start, start + length),
+        );
         assert.equal(
           chunk.digest,
           createHash('sha256')
             .update(content.subarray(start, start + length))
             .digest('base64'),
         );
-        memory.add(chunk.data.buffer);
+        memory.add((chunk.body as Uint8Array).buffer);
       }
       assert.equal(memory.size, 2, 'eleven chunks, two buffers');
       await source.close();
@@ -124,10 +127,10 @@ describe('ChunkPipeline', () => {
       pipeline.prefetch(1000, 1000);
       // The server said 500, not 1000: the chunk prepared ahead is not the one wanted.
       const again = await pipeline.take(500, 1000);
-      assert.deepEqual(Buffer.from(again.data), content.subarray(500, 1500));
+      assert.deepEqual(Buffer.from(again.body as Uint8Array), content.subarray(500, 1500));
       // A chunk's bytes are valid until the next take (the uploader sends one at a time).
       const next = await pipeline.take(1500, 1000);
-      assert.deepEqual(Buffer.from(next.data), content.subarray(1500, 2500));
+      assert.deepEqual(Buffer.from(next.body as Uint8Array), content.subarray(1500, 2500));
       await source.close();
     } finally {
       await rm(dir, { recursive: true, force: true });

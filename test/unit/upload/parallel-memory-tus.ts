@@ -4,8 +4,11 @@
  * answer a request first.
  */
 import { createHash } from 'node:crypto';
-import type { HttpRequest } from '../../../src/transport/http-transport.js';
-import type { FakeAnswer, FakeHandler } from '../../helpers/fake-transport.js';
+import type {
+  FakeAnswer,
+  FakeHandler,
+  RecordedRequest as HttpRequest,
+} from '../../helpers/fake-transport.js';
 
 export interface MemoryUpload {
   length: number | undefined;

@@ -107,6 +107,9 @@ describe('sliceSource', () => {
 describe('ParallelProgress', () => {
   const stats = (bytesUploaded: number, totalBytes: number, speed: number): UploadStats => ({
     bytesUploaded,
+    bytesSent: bytesUploaded,
+    chunkSize: 1024,
+    retry: undefined,
     totalBytes,
     startOffset: 0,
     chunksCompleted: 1,

@@ -10,7 +10,7 @@ import {
   TusProtocolError,
   TusUploadFailed,
 } from '../../../src/errors/index.js';
-import type { HttpRequest } from '../../../src/transport/http-transport.js';
+import type { RecordedRequest as HttpRequest } from '../../helpers/fake-transport.js';
 import {
   type FakeAnswer,
   FakeTransport,
@@ -104,7 +104,13 @@ describe('Uploader over a fake transport', () => {
     it(`${status} fails fast with a TusCommunicationError`, async () => {
       const tus = memoryTus({ faults: failPatches([1], () => ({ status, body: 'no' })) });
       const transport = new FakeTransport(tus.handler);
-      const client = fakeClient(transport, { checksum: false, retryDelay: 0, maxRetries: 5 });
+      // A fixed chunk size stays fixed: even a 413 is final (chunkSize 'auto' shrinks instead).
+      const client = fakeClient(transport, {
+        chunkSize: 1000,
+        checksum: false,
+        retryDelay: 0,
+        maxRetries: 5,
+      });
       const error = await client.uploadFile({ input: data }).catch((e: unknown) => e);
       assert.ok(error instanceof TusCommunicationError);
       assert.ok(!(error instanceof TusUploadFailed));

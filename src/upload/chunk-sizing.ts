@@ -1,0 +1,214 @@
+/**
+ * How big the next chunk is. `FixedChunkSize` is the seed's rule (the size given, always).
+ * `AdaptiveChunkSize` (`chunkSize: 'auto'`, the default) follows the link: each chunk costs
+ * one round trip besides its bytes, so it grows until that round trip is a small share of
+ * the chunk's time, but no further than a few seconds of sending (what a failure would cost
+ * to send again), and shrinks after a failure, after a chunk that took too long, and below
+ * what the server refused with 413.
+ *
+ * The model: a chunk of `s` bytes takes `rtt + s / rate`. `rtt` is the shortest recent
+ * request without a body (the creation POST, a HEAD, OPTIONS); `rate` comes from each
+ * chunk's time less `rtt`. Pure: the uploader measures and reports, this decides; no clock.
+ */
+
+/** The first chunk of an adaptive upload (the seed's size). */
+export const FIRST_CHUNK = 1024 * 1024;
+/** Adaptive chunks are never smaller, unless even this size takes too long to send. */
+export const MIN_CHUNK = 1024 * 1024;
+/** The smallest adaptive chunk on a very slow link. */
+export const SLOW_LINK_CHUNK = 256 * 1024;
+/** `maxChunkSize` when not given. */
+export const DEFAULT_MAX_CHUNK = 64 * 1024 * 1024;
+/** A chunk's round trip should be at most this share of its time. */
+export const TARGET_OVERHEAD = 0.02;
+/** A chunk should take at most this long to send (ms): the cost of sending it again. */
+export const MAX_CHUNK_MS = 4000;
+/** At most this factor larger than the chunk before, per step. */
+export const MAX_GROWTH = 64;
+
+export interface ChunkSizer {
+  /** Whether sizes follow the link (`'auto'`), or are fixed. */
+  readonly adaptive: boolean;
+  /** The size the next chunk would have with unlimited bytes left. */
+  readonly current: number;
+  /** The next chunk's size when `remaining` bytes are left (`Infinity`: unknown). */
+  next(remaining: number): number;
+  /**
+   * What `next(remaining)` will likely be once the chunk of `bytes` now on the wire
+   * succeeds in the time the model expects (to prepare that chunk meanwhile).
+   */
+  expectedNext(bytes: number, remaining: number): number;
+  /** A request without a body took `ms` (a round trip to the server). */
+  roundTrip(ms: number): void;
+  /** A chunk of `bytes` was sent and answered in `ms` (from the request's start). */
+  chunkDone(bytes: number, ms: number): void;
+  /** A chunk failed (network error, timeout, 5xx...): send less next time. */
+  chunkFailed(): void;
+  /**
+   * The server refused a chunk of `bytes` with 413. Returns whether a smaller chunk may be
+   * tried (a fixed size cannot change: the error is final).
+   */
+  tooLarge(bytes: number): boolean;
+}
+
+export class FixedChunkSize implements ChunkSizer {
+  readonly adaptive = false;
+  readonly current: number;
+
+  constructor(size: number) {
+    this.current = size;
+  }
+
+  next(remaining: number): number {
+    return Math.min(this.current, remaining);
+  }
+
+  expectedNext(_bytes: number, remaining: number): number {
+    return this.next(remaining);
+  }
+
+  roundTrip(_ms: number): void {}
+  chunkDone(_bytes: number, _ms: number): void {}
+  chunkFailed(): void {}
+  tooLarge(_bytes: number): boolean {
+    return false;
+  }
+}
+
+/** Shared by a client's uploaders: the largest body each server took, and what it refused. */
+export class ServerChunkLimits {
+  readonly #refused = new Map<string, number>();
+
+  /** The smallest size `server` refused with 413, if any. */
+  refusedAt(server: string): number | undefined {
+    return this.#refused.get(server);
+  }
+
+  refused(server: string, bytes: number): void {
+    const before = this.#refused.get(server);
+    if (before === undefined || bytes < before) this.#refused.set(server, bytes);
+  }
+}
+
+export interface AdaptiveSettings {
+  /** Largest chunk (`maxChunkSize`). @default DEFAULT_MAX_CHUNK */
+  max?: number | undefined;
+  /** Largest chunk this input can be sent in (a stream's buffer), besides `max`. */
+  inputMax?: number | undefined;
+  /** The server this upload goes to, and the limits its uploads learned. */
+  server?: { key: string; limits: ServerChunkLimits } | undefined;
+}
+
+export class AdaptiveChunkSize implements ChunkSizer {
+  readonly adaptive = true;
+  readonly #max: number;
+  readonly #server: AdaptiveSettings['server'];
+  #size = FIRST_CHUNK;
+  /** Shortest recent round trip, ms. */
+  #rtt: number | undefined;
+  readonly #roundTrips: number[] = [];
+  /** Bytes per ms while sending, smoothed. */
+  #rate: number | undefined;
+  /** The largest size the server accepted since it last refused one. */
+  #accepted = 0;
+  /** The smallest size this upload's server refused with 413. */
+  #refused = Number.POSITIVE_INFINITY;
+
+  constructor(settings: AdaptiveSettings = {}) {
+    this.#max = Math.max(
+      1,
+      Math.min(settings.max ?? DEFAULT_MAX_CHUNK, settings.inputMax ?? Number.POSITIVE_INFINITY),
+    );
+    this.#server = settings.server;
+    this.#size = this.#clamp(FIRST_CHUNK);
+  }
+
+  get current(): number {
+    return this.#size;
+  }
+
+  next(remaining: number): number {
+    const size = this.#size;
+    // No short last chunk: what is left within a quarter more than the size goes in one.
+    if (remaining <= size * 1.25 && remaining <= this.#ceiling()) return remaining;
+    return Math.min(size, remaining);
+  }
+
+  expectedNext(bytes: number, remaining: number): number {
+    if (this.#rate === undefined) return this.next(remaining);
+    const saved = { size: this.#size, rate: this.#rate, accepted: this.#accepted };
+    this.chunkDone(bytes, (this.#rtt ?? 0) + bytes / this.#rate);
+    const expected = this.next(remaining);
+    this.#size = saved.size;
+    this.#rate = saved.rate;
+    this.#accepted = saved.accepted;
+    return expected;
+  }
+
+  roundTrip(ms: number): void {
+    if (!(ms >= 0)) return;
+    this.#roundTrips.push(ms);
+    if (this.#roundTrips.length > 5) this.#roundTrips.shift();
+    this.#rtt = Math.min(...this.#roundTrips);
+  }
+
+  chunkDone(bytes: number, ms: number): void {
+    if (bytes <= 0 || !(ms >= 0)) return;
+    if (bytes > this.#accepted) this.#accepted = bytes;
+    const rtt = this.#rtt ?? 0;
+    // At least a tenth of the time is the bytes' own: a noisy round trip cannot make it ~0.
+    const sending = Math.max(ms - rtt, ms * 0.1, 0.01);
+    const rate = bytes / sending;
+    // Quick to believe a slower link, slow to believe a faster one.
+    this.#rate =
+      this.#rate === undefined || rate < this.#rate ? rate : 0.5 * this.#rate + 0.5 * rate;
+    const sendMs = bytes / this.#rate;
+    let target: number;
+    if (sendMs > 2 * MAX_CHUNK_MS) {
+      // Far too long a chunk: down to what fits the time, at once.
+      target = (bytes * MAX_CHUNK_MS) / sendMs;
+    } else {
+      const forOverhead = (rtt * this.#rate * (1 - TARGET_OVERHEAD)) / TARGET_OVERHEAD;
+      const forTime = this.#rate * MAX_CHUNK_MS;
+      target = Math.min(forOverhead, forTime);
+      // Only grow from a chunk as large as the current size (a short last chunk says little).
+      if (target > this.#size && bytes < this.#size) target = this.#size;
+      target = Math.min(target, this.#size * MAX_GROWTH);
+      // Never shrink on a success unless the chunk took too long.
+      if (sendMs <= MAX_CHUNK_MS) target = Math.max(target, Math.min(this.#size, bytes));
+    }
+    this.#size = this.#clamp(target);
+  }
+
+  chunkFailed(): void {
+    this.#size = this.#clamp(this.#size / 2);
+  }
+
+  tooLarge(bytes: number): boolean {
+    if (bytes <= 1) return false;
+    if (bytes < this.#refused) this.#refused = bytes;
+    this.#server?.limits.refused(this.#server.key, bytes);
+    // A refusal at or below a size taken before: that size says nothing any more.
+    if (this.#accepted >= bytes) this.#accepted = 0;
+    // Between the largest size taken and the one refused; halving when none was taken.
+    const next =
+      this.#accepted > 0 ? Math.floor((this.#accepted + bytes) / 2) : Math.floor(bytes / 2);
+    this.#size = this.#clamp(Math.min(next, bytes - 1));
+    return true;
+  }
+
+  /** Sizes stay below what the server refused, and within the bounds. */
+  #ceiling(): number {
+    const shared = this.#server?.limits.refusedAt(this.#server.key) ?? Number.POSITIVE_INFINITY;
+    return Math.min(this.#max, Math.min(shared, this.#refused) - 1);
+  }
+
+  #clamp(size: number): number {
+    const ceiling = this.#ceiling();
+    const slow = this.#rate !== undefined && MIN_CHUNK / this.#rate > MAX_CHUNK_MS;
+    // A server that refused a size sets the bounds: no floor of ours keeps sizes up.
+    const refusedAny = ceiling < this.#max;
+    const floor = refusedAny ? 1 : slow ? SLOW_LINK_CHUNK : MIN_CHUNK;
+    return Math.max(1, Math.floor(Math.min(ceiling, Math.max(floor, size))));
+  }
+}

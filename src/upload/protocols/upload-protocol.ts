@@ -1,0 +1,101 @@
+/**
+ * The seam between the chunk loop and a resumable-upload protocol. What differs between
+ * tus 1.0 and the IETF draft — how an upload is created, how its offset is read, how bytes
+ * are appended and how completion is said, which version headers every request carries —
+ * lives in one small module per protocol behind this interface. Retries, stats, sizing,
+ * storage and transport are shared and know nothing of it.
+ */
+import type { HttpResponse } from '../../transport/http-transport.js';
+import type { ChecksumAlgorithm } from '../../types.js';
+import type { PreparedChunk } from '../chunk-pipeline.js';
+
+/** The protocols a client can speak (the `protocol` option). */
+export type ProtocolName = 'tus-v1';
+
+/** Features an operation may need of the server. */
+export type ProtocolFeature = 'deferred-length' | 'creation-with-upload' | 'concatenation';
+
+/** What a protocol module asks of the request layer (implemented by `Requester`). */
+export interface ProtocolRequester {
+  send(method: string, url: string, init?: ProtocolSendInit): Promise<HttpResponse>;
+}
+
+export interface ProtocolSendInit {
+  headers?: Record<string, string> | undefined;
+  body?: PreparedChunk['body'] | undefined;
+  signal?: AbortSignal | undefined;
+  onUploadProgress?: ((bytesSent: number) => void) | undefined;
+}
+
+export interface CreateArgs {
+  /** The endpoint uploads are created at. */
+  endpoint: string;
+  /** The input's length; `undefined` while unknown (tus: `Upload-Defer-Length: 1`). */
+  length: number | undefined;
+  /** The encoded `Upload-Metadata`, when there is metadata. */
+  metadataHeader?: string | undefined;
+  /** Protocol-specific creation headers (tus: `Upload-Concat: partial`). */
+  extraHeaders?: Readonly<Record<string, string>> | undefined;
+  /** The first bytes, sent with the creation request (from offset 0). */
+  body?: PreparedChunk | undefined;
+  algorithm?: ChecksumAlgorithm | undefined;
+  signal?: AbortSignal | undefined;
+  onUploadProgress?: ((bytesSent: number) => void) | undefined;
+}
+
+/** An upload the server created: its URL and the bytes it kept from the creation's body. */
+export interface CreatedUpload {
+  url: string;
+  offset: number;
+}
+
+/** The server's view of an upload (offset retrieval). */
+export interface ServerOffset {
+  /** The HTTP status of the answer. */
+  status: number;
+  offset: number;
+  /** `undefined` while the server does not know the length (deferred). */
+  length: number | undefined;
+  /** The raw `Upload-Metadata` of the upload, when the server returns it. */
+  metadataHeader?: string | undefined;
+}
+
+export interface AppendArgs {
+  url: string;
+  /** The offset the chunk starts at (the server's, as last known). */
+  offset: number;
+  chunk: PreparedChunk;
+  algorithm?: ChecksumAlgorithm | undefined;
+  /**
+   * The input's total length, sent with this append because the server's is still
+   * unknown (tus: `Upload-Length` on the PATCH with the last bytes); `undefined` otherwise.
+   */
+  declareLength?: number | undefined;
+  signal?: AbortSignal | undefined;
+  onUploadProgress?: ((bytesSent: number) => void) | undefined;
+}
+
+/** The answer to an append: its status and the server's new offset. */
+export interface AppendResult {
+  status: number;
+  offset: number;
+}
+
+export interface UploadProtocol {
+  readonly name: ProtocolName;
+  /** Headers every request of this protocol carries (e.g. `Tus-Resumable: 1.0.0`). */
+  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * What `feature` needs: the name of the extension the server's OPTIONS answer must list,
+   * or `true` (the protocol always has it) / `false` (it never does).
+   */
+  requires(feature: ProtocolFeature): string | boolean;
+  /** Throws a `TusProtocolError` when a successful answer speaks another version. */
+  checkAnswer(method: string, url: string, response: HttpResponse): void;
+  /** Creates an upload (with the first bytes, when `body` is given). */
+  create(requester: ProtocolRequester, args: CreateArgs): Promise<CreatedUpload>;
+  /** Reads the server's offset (and length) of the upload at `url`. */
+  offset(requester: ProtocolRequester, url: string, signal?: AbortSignal): Promise<ServerOffset>;
+  /** Appends a chunk; resolves with the server's new offset (checked by the caller). */
+  append(requester: ProtocolRequester, args: AppendArgs): Promise<AppendResult>;
+}
