@@ -48,9 +48,10 @@ export function addRequestFlags(command: Command): Command {
         .default([], 'none'),
     )
     .addOption(
-      new Option('--timeout <duration>', 'per-request timeout, e.g. 30s, 2m').argParser(
-        checked(parseDuration),
-      ),
+      new Option(
+        '--timeout <duration>',
+        'fail a request (and retry) when nothing moves for this long, e.g. 30s',
+      ).argParser(checked(parseDuration)),
     )
     .addOption(
       new Option('--retries <n>', 'retries per chunk after a failure').argParser(

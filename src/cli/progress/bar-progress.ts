@@ -6,7 +6,7 @@
 import { formatBytes, formatSpeed } from '../units.js';
 import { FileTracker } from './file-tracker.js';
 import { LiveArea } from './live-area.js';
-import { bytesSentOf, type ProgressFields } from './progress-fields.js';
+import type { ProgressFields } from './progress-fields.js';
 import type { FileProgress, ProgressReporter, TextSink } from './progress-types.js';
 
 const FPS_MS = 100;
@@ -84,7 +84,7 @@ export class BarProgress implements ProgressReporter {
     const shown = files.slice(0, this.files > 1 ? rows - 2 : rows - 1);
     const lines = shown.map((file) => {
       const total = file.stats?.totalBytes ?? file.totalBytes;
-      const sent = file.stats === undefined ? 0 : bytesSentOf(file.stats);
+      const sent = file.stats?.bytesSent ?? 0;
       const fraction = total === undefined || total === 0 ? 0 : sent / total;
       return barLine(file.name, fraction, file.fields());
     });

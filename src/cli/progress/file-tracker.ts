@@ -5,14 +5,7 @@
 import type { UploadStats } from '../../index.node.js';
 import { showUrl } from '../show-url.js';
 import { formatBytes, formatDuration } from '../units.js';
-import {
-  bytesSentOf,
-  type ProgressFields,
-  progressFields,
-  retryOf,
-  retryText,
-  SpeedMeter,
-} from './progress-fields.js';
+import { type ProgressFields, progressFields, retryText, SpeedMeter } from './progress-fields.js';
 import type { FileOutcome } from './progress-types.js';
 
 export class FileTracker {
@@ -37,12 +30,12 @@ export class FileTracker {
       this.meter.sample(stats.startOffset, performance.now() - stats.elapsedMs);
     }
     this.stats = stats;
-    this.meter.sample(bytesSentOf(stats));
+    this.meter.sample(stats.bytesSent);
     if (!this.#announcedUrl && stats.uploadUrl !== undefined) {
       this.#announcedUrl = true;
       lines.push(`${this.name}: upload URL ${showUrl(stats.uploadUrl)}`);
     }
-    const retry = retryOf(stats);
+    const retry = stats.retry;
     const key = retry === undefined ? undefined : `${retry.attempt}@${retry.at}`;
     if (retry !== undefined && key !== this.#lastRetry) {
       lines.push(`${this.name}: ${retryText(retry)}`);

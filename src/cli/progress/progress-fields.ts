@@ -6,27 +6,11 @@
  */
 import type { UploadStats } from '../../index.node.js';
 import { describeError } from '../report-error.js';
+import { showUrlsIn } from '../show-url.js';
 import { formatBytes, formatDuration, formatSpeed } from '../units.js';
 
 /** The uploader's pending retry (`UploadStats.retry`). */
-export interface RetryState {
-  attempt: number;
-  maxRetries: number;
-  delayMs: number;
-  /** `Date.now()` when the next try starts. */
-  at: number;
-  error: unknown;
-}
-
-/** The pending retry of `stats`, when the uploader is waiting for one. */
-export function retryOf(stats: UploadStats | undefined): RetryState | undefined {
-  return (stats as { retry?: RetryState | undefined } | undefined)?.retry;
-}
-
-/** Bytes sent so far, the chunk in flight included (`bytesSent`), else the confirmed ones. */
-export function bytesSentOf(stats: UploadStats): number {
-  return (stats as { bytesSent?: number }).bytesSent ?? stats.bytesUploaded;
-}
+export type RetryState = NonNullable<UploadStats['retry']>;
 
 /** Span of the speed measurement: the speed is what moved in the last 5 s. */
 export const SPEED_WINDOW_MS = 5000;
@@ -91,10 +75,16 @@ export interface ProgressFields {
   state: string;
 }
 
-/** `retry 1 of 3 in 2s: <reason>` for a pending retry. */
+/** `in 400ms`, `in 4s`, `in 1m05s`; `now` once the wait is over (the retry is running). */
+function waitText(ms: number): string {
+  if (ms <= 0) return 'now';
+  return ms < 1000 ? `in ${Math.ceil(ms / 100) * 100}ms` : `in ${formatDuration(ms)}`;
+}
+
+/** `retry 1 of 3 in 2s: <reason>` for a pending retry (`now` while it runs). */
 export function retryText(retry: RetryState, wallNow: number = Date.now()): string {
-  const wait = formatDuration(Math.max(0, retry.at - wallNow));
-  return `retry ${retry.attempt} of ${retry.maxRetries} in ${wait}: ${describeError(retry.error)}`;
+  const when = waitText(retry.at - wallNow);
+  return `retry ${retry.attempt} of ${retry.maxRetries} ${when}: ${showUrlsIn(describeError(retry.error))}`;
 }
 
 export function progressFields(
@@ -104,12 +94,12 @@ export function progressFields(
   wallNow: number = Date.now(),
 ): ProgressFields {
   const total = stats?.totalBytes ?? totalBytes;
-  const sent = stats === undefined ? 0 : bytesSentOf(stats);
+  const sent = stats?.bytesSent ?? 0;
   const percent =
     total === undefined || total === 0
       ? '?'
       : `${Math.min(100, Math.floor((sent / total) * 100))}%`;
-  const retry = retryOf(stats);
+  const retry = stats?.retry;
   const left = total === undefined ? undefined : total - sent;
   const eta =
     left === undefined || retry !== undefined || bytesPerSecond <= 0

@@ -13,11 +13,9 @@ import {
   SPEED_WINDOW_MS,
   SpeedMeter,
 } from '../../../src/cli/progress/progress-fields.js';
-import type { UploadStats } from '../../../src/index.node.js';
+import { TusNetworkError, type UploadStats } from '../../../src/index.node.js';
 
-function stats(
-  partial: Partial<UploadStats> & { retry?: unknown; bytesSent?: number },
-): UploadStats {
+function stats(partial: Partial<UploadStats>): UploadStats {
   return {
     bytesUploaded: 0,
     bytesSent: partial.bytesUploaded ?? 0,
@@ -34,7 +32,7 @@ function stats(
     checksumAlgorithm: undefined,
     uploadUrl: undefined,
     ...partial,
-  } as UploadStats;
+  };
 }
 
 function sink(isTTY: boolean, columns = 120): TextSink & { text: () => string } {
@@ -62,8 +60,9 @@ describe('cli progress', () => {
   });
 
   it('while a retry waits: the reason, attempt n of m, when; ETA unknown', () => {
-    const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
-      code: 'ECONNREFUSED',
+    const error = new TusNetworkError('connect ECONNREFUSED 127.0.0.1:9', {
+      method: 'POST',
+      url: 'http://127.0.0.1:9/files/',
     });
     const now = 1_000_000;
     const fields = progressFields(
