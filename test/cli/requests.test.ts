@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { startOurServer } from '../helpers/our-server.js';
 import { runCli } from './cli-runner.js';
@@ -83,5 +84,46 @@ describe('cli info / delete / server-info (child process, our server)', () => {
     assert.equal(info.code, 1);
     assert.ok(info.stderr.trim().split('\n').length > 1, info.stderr);
     assert.match(info.stderr, /code: TUS_ERR/);
+  });
+
+  it('--json failures of info, delete and server-info: an object with ok:false on stdout', async () => {
+    const missing = `${server.endpoint.replace(/\/?$/, '/')}0000`;
+    for (const args of [
+      ['info', missing],
+      ['delete', missing],
+      ['server-info', '-e', 'http://127.0.0.1:9/files/', '--retries', '0'],
+    ]) {
+      const run = await runCli([...args, '--json'], { timeoutMs: 30_000 });
+      assert.equal(run.code, 1, run.stderr);
+      const [result, ...rest] = jsonLines(run.stdout);
+      assert.equal(rest.length, 0);
+      assert.equal(result?.ok, false, run.stdout);
+      const error = result?.error as { code?: unknown; message?: unknown } | undefined;
+      assert.match(String(error?.code), /^TUS_ERR/);
+      assert.equal(typeof error?.message, 'string');
+      assert.match(run.stderr, /^error: /m, 'the line for people stays on stderr');
+    }
+    const ok = jsonLines((await runCli(['info', url, '--json'])).stdout)[0];
+    assert.equal(ok?.ok, true);
+  });
+
+  it('an endpoint that answers HTML gets a hint: is this a tus endpoint?', async () => {
+    const page = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><html><body>Welcome</body></html>');
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = page.address() as { port: number };
+      const file = await dir.file('html.bin', 100);
+      const run = await runCli(['upload', file, '-e', `http://127.0.0.1:${port}/`, '--no-store']);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /hint: .*answered with an HTML page.*is this a tus endpoint\?/);
+      const info = await runCli(['server-info', '-e', `http://127.0.0.1:${port}/`]);
+      assert.match(info.stderr, /hint: .*without Tus-Version or Tus-Extension: is this a tus endpoint\?/);
+    } finally {
+      page.closeAllConnections();
+      await new Promise<void>((resolve) => page.close(() => resolve()));
+    }
   });
 });

@@ -84,6 +84,11 @@ export async function serverInfoCommand(
   return withFailureOutput(io, flags, { endpoint: shown }, async () => {
     const client = createClient(endpoint, flags);
     const info = await client.getServerInfo();
+    if (info.versions.length === 0 && info.extensions.length === 0) {
+      io.stderr.write(
+        `hint: ${shown} answered without Tus-Version or Tus-Extension: is this a tus endpoint? (our server's is http://HOST:PORT/files/)\n`,
+      );
+    }
     if (flags.json === true) {
       writeJson(io, { endpoint: shown, ...info, maxSize: info.maxSize ?? null });
     } else {
