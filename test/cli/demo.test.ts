@@ -34,5 +34,19 @@ describe('npm run demo', () => {
     const generated = stdout.match(/sha256 ([0-9a-f]{64})\)/);
     assert.equal(verdict[1], generated?.[1], 'the verdict hash is the generated file hash');
     assert.match(stderr, /to resume: resumable-upload resume \S+ --url http/);
+    // The echoed commands can be run as printed: with the endpoint, the file's path.
+    const endpoint = stdout.match(
+      /small proxy at (http:\/\/127\.0\.0\.1:\d+\/files\/?) put in front of the server/,
+    )?.[1];
+    assert.ok(endpoint, stdout);
+    assert.match(stdout, /the upload URLs below carry the proxy's port/);
+    const upload = stdout.match(/^demo: \$ resumable-upload (upload .*)$/m)?.[1] ?? '';
+    assert.ok(upload.includes(` --endpoint ${endpoint} `), upload);
+    assert.match(upload, /^upload \/\S+demo-64MiB\.bin /);
+    assert.match(stdout, new RegExp(`^demo: \\$ resumable-upload info ${endpoint}[0-9a-f]+$`, 'm'));
+    assert.match(
+      stdout,
+      /^demo: \$ resumable-upload resume \/\S+ --url http:\/\/\S+ --chunk-size 1MiB --json$/m,
+    );
   });
 });
