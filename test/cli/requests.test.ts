@@ -120,7 +120,10 @@ describe('cli info / delete / server-info (child process, our server)', () => {
       assert.equal(run.code, 1, run.stderr);
       assert.match(run.stderr, /hint: .*answered with an HTML page.*is this a tus endpoint\?/);
       const info = await runCli(['server-info', '-e', `http://127.0.0.1:${port}/`]);
-      assert.match(info.stderr, /hint: .*without Tus-Version or Tus-Extension: is this a tus endpoint\?/);
+      assert.match(
+        info.stderr,
+        /hint: .*without Tus-Version or Tus-Extension: is this a tus endpoint\?/,
+      );
     } finally {
       page.closeAllConnections();
       await new Promise<void>((resolve) => page.close(() => resolve()));
