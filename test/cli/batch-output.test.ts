@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli } from './cli-runner.js';
+import { runCli, spawnCli } from './cli-runner.js';
 import { jsonLines, onlyUrl, resultLines, sha256File } from './fixtures.js';
 import { useGatedServer } from './gated-suite.js';
 
@@ -124,6 +124,44 @@ describe('cli batch output (child process, our server)', () => {
       if (size === undefined) assert.equal(post?.headers['upload-defer-length'], '1');
       else assert.equal(post?.headers['upload-length'], String(size));
       assert.equal(post?.metadata.filename, 'dump.tar');
+    }
+  });
+
+  it('Ctrl-C in a batch: exit 130, how to go on; the same command again skips the finished file', async () => {
+    const { server, proxy, dir } = suite;
+    const done = await dir.file('ctrl-c-1.bin', 3000);
+    const held = await dir.file('ctrl-c-2.bin', 8 * 64 * 1024);
+    const store = join(dir.path, 'ctrl-c', 'urls.json');
+    const args = [
+      'upload',
+      done,
+      held,
+      '-e',
+      proxy.endpointFor(server.endpoint),
+      '--chunk-size',
+      '64KiB',
+      '--concurrency',
+      '1',
+      '--store-file',
+      store,
+    ];
+    proxy.holdPatchesAfter(3);
+    const child = spawnCli(args);
+    await child.waitFor(/ctrl-c-1\.bin: done/);
+    await proxy.held();
+    child.child.kill('SIGINT');
+    const run = await child.done;
+    proxy.open();
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stderr, /^interrupted$/m);
+    assert.match(run.stderr, /to go on with the batch: run the same command again/);
+    assert.match(run.stderr, /^2 files: 1 uploaded, 1 interrupted; /m);
+    const again = await runCli(args);
+    assert.equal(again.code, 0, again.stderr);
+    const results = resultLines(again.stdout);
+    assert.ok(again.stdout.includes(`  ${done}  (already done)`), again.stdout);
+    for (const [file, url] of results) {
+      assert.equal(await sha256File(server.dataPath(url)), await sha256File(file), file);
     }
   });
 });
