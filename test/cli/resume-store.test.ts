@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli, spawnCli } from './cli-runner.js';
 import { jsonLines, onlyUrl, sha256File } from './fixtures.js';
-import { useGatedServer } from './gated-suite.js';
+import { gatedUpload, useGatedServer } from './gated-suite.js';
 
 const CHUNK = 64 * 1024;
 const SIZE = 20 * CHUNK + 5;
@@ -18,19 +18,10 @@ describe('cli resume, list, forget (child process, our server behind a gate)', (
 
   /** Starts `upload FILE` with the store at `store`, kills it after `chunks` PATCHes. */
   async function killedUpload(name: string, store: string, chunks: number): Promise<string> {
-    const { server, proxy, dir } = suite;
+    const { proxy, dir } = suite;
     const file = await dir.file(name, SIZE);
     proxy.holdPatchesAfter(chunks);
-    const child = spawnCli([
-      'upload',
-      file,
-      '-e',
-      proxy.endpointFor(server.endpoint),
-      '--chunk-size',
-      '64KiB',
-      '--store-file',
-      store,
-    ]);
+    const child = spawnCli(gatedUpload(suite, file, '--store-file', store));
     await proxy.held();
     child.child.kill('SIGKILL');
     await child.done;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from './cli-runner.js';
 import { onlyUrl, sha256File } from './fixtures.js';
-import { useGatedServer } from './gated-suite.js';
+import { gatedUpload, useGatedServer } from './gated-suite.js';
 
 async function closedPort(): Promise<number> {
   const probe = createServer();
@@ -60,13 +60,9 @@ describe('cli retries (child process)', () => {
     const store = join(dir.path, 'retry-store', 'urls.json');
     proxy.holdPatchesAfter(4);
     const run = await runCli(
-      [
-        'upload',
+      gatedUpload(
+        suite,
         file,
-        '-e',
-        proxy.endpointFor(server.endpoint),
-        '--chunk-size',
-        '64KiB',
         '--timeout',
         '1s',
         '--retries',
@@ -75,7 +71,7 @@ describe('cli retries (child process)', () => {
         '100ms',
         '--store-file',
         store,
-      ],
+      ),
       { timeoutMs: 60_000 },
     );
     proxy.open();
