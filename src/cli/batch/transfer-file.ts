@@ -15,7 +15,7 @@ import type { ProgressReporter } from '../progress/progress.js';
 import { errorLines } from '../report-error.js';
 import { showUrl } from '../show-url.js';
 import { goneHint } from './hints.js';
-import type { TransferJob, TransferResult, TransferStatus } from './job.js';
+import { isOk, type TransferJob, type TransferResult, type TransferStatus } from './job.js';
 import type { BatchJournal, FileIdentity } from './journal.js';
 import { forgetUrl, isStored } from './stored-uploads.js';
 
@@ -131,7 +131,7 @@ export async function transferFile(
     return attempt.result('already-done');
   }
   const result = await transferPath(attempt, job.path, signal);
-  if (result.status !== 'failed' && result.status !== 'interrupted' && result.url !== undefined) {
+  if (isOk(result) && result.url !== undefined) {
     await ctx.journal?.record({ path: job.path, ...identity, url: result.url });
     if (ctx.storage !== undefined) await forgetUrl(ctx.storage, result.url);
   }
@@ -157,7 +157,7 @@ async function transferPath(
       }
       if (state.length !== undefined && state.length !== attempt.size) {
         throw new InputProblem(
-          `${job.name}: the upload at ${showUrl(attempt.url)} is ${state.length} bytes long, the file ${attempt.size}: not the same file`,
+          `the upload at ${showUrl(attempt.url)} is ${state.length} bytes long, the file ${attempt.size}: not the same file`,
           'EINVAL',
         );
       }

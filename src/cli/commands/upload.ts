@@ -137,7 +137,7 @@ export async function resumeCommand(file: string, flags: ResumeFlags, io: CliIo)
     if (url === undefined && problem === undefined) {
       problem = Object.assign(
         new Error(
-          `${file}: no stored upload for this file (it finished, was forgotten, or changed since): pass --url URL, or upload it again`,
+          `${file}: no stored upload for this file (it finished, was forgotten, changed since, or is under 1 MiB, which is not stored): pass --url URL, or upload it again`,
         ),
         { code: 'ENOENT' },
       );
