@@ -30,7 +30,8 @@ export function cliNodeArgs(): string[] {
   if (existsSync(DIST) && statSync(DIST).mtimeMs >= newestSource(join(ROOT, 'src'))) {
     return [DIST];
   }
-  return ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts')];
+  // tsx by its resolved URL: the child may run in a folder without node_modules.
+  return ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli', 'main.ts')];
 }
 
 export interface CliRun {
