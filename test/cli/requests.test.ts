@@ -129,4 +129,23 @@ describe('cli info / delete / server-info (child process, our server)', () => {
       await new Promise<void>((resolve) => page.close(() => resolve()));
     }
   });
+
+  it('a URL with a password is printed without it (stdout, stderr, --json)', async () => {
+    const secret = url.replace('http://', 'http://user:hunter2@');
+    for (const args of [
+      ['info', secret],
+      ['info', secret, '--json'],
+      ['info', `${secret}-missing`, '--json', '-v'],
+    ]) {
+      const run = await runCli(args);
+      assert.ok(
+        !`${run.stdout}${run.stderr}`.includes('hunter2'),
+        `${args.join(' ')}:\n${run.stdout}${run.stderr}`,
+      );
+      assert.ok(
+        `${run.stdout}${run.stderr}`.includes(url.replace('http://', '')),
+        'the rest of the URL is shown',
+      );
+    }
+  });
 });
