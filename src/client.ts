@@ -86,7 +86,7 @@ export class BaseTusClient implements TusClientApi {
       maxBytesPerSecond: this.#options.maxBytesPerSecond,
     });
     this.#protocol = tusV1;
-    this.#requester = new Requester(this.#transport, this.#options, this.#protocol);
+    this.#requester = new Requester(this.#transport, this.#options, this.#protocol, this.url);
     this.#context = {
       endpoint: this.url,
       requester: this.#requester,
@@ -163,7 +163,7 @@ export class BaseTusClient implements TusClientApi {
   async #uploadStored(options: UploadFileOptions, store: UrlStore): Promise<string> {
     const input = this.#checkedInput(options);
     this.#metadataHeader(options.metadata);
-    const source = await this.#platform.openSource(input);
+    const source = await this.#platform.openSource(input, checkSignal(options.signal));
     try {
       return await uploadStored(store, source, input, {
         metadata: options.metadata ?? {},
@@ -220,7 +220,7 @@ export class BaseTusClient implements TusClientApi {
     return {
       ...this.#context,
       options,
-      requester: new Requester(this.#transport, options, this.#protocol),
+      requester: new Requester(this.#transport, options, this.#protocol, this.url),
     };
   }
 
@@ -358,7 +358,7 @@ export class BaseTusClient implements TusClientApi {
     return new Uploader(extra.context ?? this.#context, {
       openSource: () =>
         extra.source === undefined
-          ? this.#platform.openSource(input)
+          ? this.#platform.openSource(input, checkSignal(options.signal))
           : Promise.resolve(extra.source),
       onCreated: extra.onCreated,
       uploadUrl: extra.uploadUrl,
@@ -389,7 +389,7 @@ export class BaseTusClient implements TusClientApi {
             getUploadInfo: (url) => this.getUploadInfo(url, { signal: options.signal }),
           });
     return uploadParallel(this.#context, {
-      openSource: () => this.#platform.openSource(input),
+      openSource: () => this.#platform.openSource(input, checkSignal(options.signal)),
       store,
       onUploadUrlAvailable,
       parts: plan.parts,

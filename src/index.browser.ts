@@ -61,9 +61,11 @@ export {
   type IncrementalHash,
   PartialMD5Fingerprint,
 } from './fingerprint/fingerprinter.js';
-export type { TusClientOptions } from './options.js';
+export type { ResolvedClientOptions, TusClientOptions } from './options.js';
+export type { MetadataEncoding } from './protocol/metadata.js';
 export { InMemoryUrlStorage } from './storage/in-memory-url-storage.js';
 export type { StoredUpload, UrlStorage, UrlStorageEntry } from './storage/url-storage.js';
+export type { WebStorageLike } from './storage/web-storage-url-storage.browser.js';
 export {
   WebStorageUrlStorage,
   type WebStorageUrlStorageOptions,
@@ -80,7 +82,9 @@ export type {
   InputOptions,
   PreviousUpload,
   RequestOptions,
+  ResponseDetails,
   ResumeUploadOptions,
+  RetryState,
   ServerInfo,
   ShouldRetryHook,
   UploadFileOptions,

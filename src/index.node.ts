@@ -56,7 +56,9 @@ export {
   type IncrementalHash,
   PartialMD5Fingerprint,
 } from './fingerprint/fingerprinter.js';
-export type { TusClientOptions } from './options.js';
+export type { ResolvedClientOptions, TusClientOptions } from './options.js';
+export type { MetadataEncoding } from './protocol/metadata.js';
+export type { DefaultPathContext } from './storage/default-path.node.js';
 export { defaultUrlStoragePath } from './storage/default-path.node.js';
 export { FileUrlStorage, type FileUrlStorageOptions } from './storage/file-url-storage.node.js';
 export { InMemoryUrlStorage } from './storage/in-memory-url-storage.js';
@@ -73,7 +75,9 @@ export type {
   InputOptions,
   PreviousUpload,
   RequestOptions,
+  ResponseDetails,
   ResumeUploadOptions,
+  RetryState,
   ServerInfo,
   ShouldRetryHook,
   UploadFileOptions,

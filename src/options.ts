@@ -45,7 +45,10 @@ export interface TusClientOptions {
   verifyTlsCert?: boolean | undefined;
   /** Encoding of metadata values before base64 (`utf-8`, `latin1`, `ascii`, `utf-16le`). @default 'utf-8' */
   metadataEncoding?: string | undefined;
-  /** Headers added to every request. @default {} */
+  /**
+   * Headers added to every request; credentials among them only to the origins
+   * `sendCredentialsTo` allows. @default {}
+   */
   headers?: Readonly<Record<string, string>> | undefined;
   /** Retries per chunk (0 = none). @default 3 */
   maxRetries?: number | undefined;
@@ -100,6 +103,25 @@ export interface TusClientOptions {
    * @default false
    */
   uploadDataDuringCreation?: boolean | undefined;
+  /**
+   * Which origins receive the credential headers (`Authorization`, `Cookie`,
+   * `Proxy-Authorization` and the `sensitiveHeaders`). A server may hand out upload URLs
+   * on another host: some of those need no token (a storage node, a signed URL), and the
+   * token must not leak there; others need it. `'endpoint-origin'`: only requests to the
+   * endpoint's origin (scheme, host and port) carry them, every other request goes
+   * without; an array of origins: those as well; `'any-origin'`: every request carries them.
+   * Other headers go everywhere. Applied after `beforeRequest` (see docs/security.md).
+   * @default 'endpoint-origin'
+   * @example { headers: { Authorization: 'Bearer …' }, sendCredentialsTo: ['https://upload.example.com'] }
+   */
+  sendCredentialsTo?: 'endpoint-origin' | 'any-origin' | readonly string[] | undefined;
+  /**
+   * More header names (case-insensitive) that are credentials, kept to the origins
+   * `sendCredentialsTo` allows, like `Authorization`.
+   * @default []
+   * @example { headers: { 'X-Api-Key': key }, sensitiveHeaders: ['X-Api-Key'] }
+   */
+  sensitiveHeaders?: readonly string[] | undefined;
 }
 
 /** Every key of `TusClientOptions`; the compiler keeps it complete. */
@@ -123,6 +145,8 @@ export const CLIENT_OPTION_KEYS: { readonly [K in keyof TusClientOptions]-?: tru
   fingerprinter: true,
   removeFingerprintOnSuccess: true,
   uploadDataDuringCreation: true,
+  sendCredentialsTo: true,
+  sensitiveHeaders: true,
 };
 
 /** Options after defaults and validation. */
@@ -147,6 +171,10 @@ export interface ResolvedClientOptions {
   fingerprinter: Fingerprinter;
   removeFingerprintOnSuccess: boolean;
   uploadDataDuringCreation: boolean;
+  /** `'endpoint-origin'`, `'any-origin'`, or the extra origins (normalised). */
+  sendCredentialsTo: 'endpoint-origin' | 'any-origin' | readonly string[];
+  /** Lower-case header names. */
+  sensitiveHeaders: readonly string[];
 }
 
 export const DEFAULTS = {
@@ -163,6 +191,7 @@ export const DEFAULTS = {
   storeUrl: false,
   removeFingerprintOnSuccess: true,
   uploadDataDuringCreation: false,
+  sendCredentialsTo: 'endpoint-origin',
   /** Retries per chunk of an `Uploader` made with `createUploader` (as in the seed). */
   uploaderMaxRetries: 0,
 } as const;
@@ -201,7 +230,50 @@ export function validateClientOptions(options: unknown): ResolvedClientOptions {
     uploadDataDuringCreation:
       checkBoolean('uploadDataDuringCreation', o.uploadDataDuringCreation) ??
       DEFAULTS.uploadDataDuringCreation,
+    sendCredentialsTo: checkCredentialOrigins(o.sendCredentialsTo),
+    sensitiveHeaders: checkHeaderNames('sensitiveHeaders', o.sensitiveHeaders),
   };
+}
+
+/** `sendCredentialsTo`: one of the two words, or an array of http(s) origins. */
+function checkCredentialOrigins(value: unknown): ResolvedClientOptions['sendCredentialsTo'] {
+  if (value === undefined) return DEFAULTS.sendCredentialsTo;
+  if (value === 'endpoint-origin' || value === 'any-origin') return value;
+  if (!Array.isArray(value)) {
+    throw new TypeError(
+      `sendCredentialsTo must be 'endpoint-origin', 'any-origin' or an array of origins, got ${show(value)}`,
+    );
+  }
+  return Object.freeze(
+    value.map((origin: unknown) => {
+      let parsed: URL | undefined;
+      try {
+        if (typeof origin === 'string') parsed = new URL(origin);
+      } catch {}
+      if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+        throw new TypeError(
+          `sendCredentialsTo: ${show(origin)} is not an http(s) origin such as 'https://upload.example.com'`,
+        );
+      }
+      return parsed.origin;
+    }),
+  );
+}
+
+/** An array of HTTP header names, lower-cased. */
+function checkHeaderNames(name: string, value: unknown): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${name} must be an array of header names, got ${show(value)}`);
+  }
+  return Object.freeze(
+    value.map((header: unknown) => {
+      if (typeof header !== 'string' || !TOKEN.test(header)) {
+        throw new TypeError(`${name}: ${show(header)} is not a header name`);
+      }
+      return header.toLowerCase();
+    }),
+  );
 }
 
 /** A `TypeError` naming every key of `options` that `known` does not list. */

@@ -11,8 +11,11 @@ import type { InputOptions } from './types.js';
 export interface Platform {
   readonly name: 'node' | 'browser';
   createTransport(options: TransportOptions): HttpTransport;
-  /** Opens the input; a missing file or unusable input is a `TusInputError`. */
-  openSource(input: InputOptions): Promise<UploadSource>;
+  /**
+   * Opens the input; a missing file or unusable input is a `TusInputError`. When `signal`
+   * aborts, rejects with its reason.
+   */
+  openSource(input: InputOptions, signal?: AbortSignal): Promise<UploadSource>;
   readonly checksum: ChecksumProvider;
   /** Incremental hashes for fingerprints; without it only `CallableFingerprint` works. */
   readonly fingerprintHash?: (algorithm: FingerprintHashAlgorithm) => IncrementalHash | undefined;

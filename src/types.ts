@@ -213,12 +213,27 @@ export type BeforeRequestHook = (
   headers: Record<string, string>,
 ) => void | Promise<void>;
 
-/** Hook called after every HTTP response. */
+/**
+ * Hook called after every HTTP response. `response` has its headers (lower-case names) and
+ * body text (truncated), and `requestHeaders`: the very object `beforeRequest` was given
+ * for this request, so the two hooks can pair a request with its answer.
+ */
 export type AfterResponseHook = (
   method: string,
   url: string,
   status: number,
+  response: ResponseDetails,
 ) => void | Promise<void>;
+
+/** What `afterResponse` is told about a response besides its status. */
+export interface ResponseDetails {
+  /** Response headers, lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Response body as text, truncated (64 KiB by default). */
+  readonly body: string;
+  /** The request's headers as sent: the object `beforeRequest` saw (and may have changed). */
+  readonly requestHeaders: Readonly<Record<string, string>>;
+}
 
 /** Consulted before every retry: return `false` to fail now. */
 export type ShouldRetryHook = (error: TusError, attempt: number) => boolean | Promise<boolean>;

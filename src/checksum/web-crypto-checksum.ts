@@ -1,11 +1,14 @@
 /**
- * A `ChecksumProvider` over Web Crypto (`crypto.subtle.digest`): SHA-1, SHA-256, SHA-512.
- * Platform-free: browsers and Node >= 20 both have `globalThis.crypto.subtle`. MD5 is not
- * part of Web Crypto, so `supports('md5')` is false and the uploader answers an explicit
- * `checksum: 'md5'` with a `TusChecksumUnsupportedError` (see docs/browser.md).
+ * A `ChecksumProvider` over Web Crypto (`crypto.subtle.digest`): SHA-1, SHA-256, SHA-512,
+ * with incremental forms (incremental-hashes.ts) for chunks too large to hash in one
+ * buffer. Platform-free: browsers and Node >= 20 both have `globalThis.crypto.subtle`.
+ * Checksums need Web Crypto (a secure context); MD5 is not part of it, so `supports('md5')`
+ * is false and the uploader answers an explicit `checksum: 'md5'` with a
+ * `TusChecksumUnsupportedError` (see docs/browser.md).
  */
 import type { ChecksumAlgorithm } from '../types.js';
-import type { ChecksumProvider } from './checksum-provider.js';
+import type { ChecksumProvider, IncrementalDigest } from './checksum-provider.js';
+import { createIncrementalHash, hasIncrementalHash } from './incremental-hashes.js';
 
 const WEB_CRYPTO_NAMES: Readonly<Partial<Record<ChecksumAlgorithm, string>>> = {
   sha1: 'SHA-1',
@@ -47,5 +50,10 @@ export const webCryptoChecksum: ChecksumProvider = {
     const view =
       data.buffer instanceof ArrayBuffer ? (data as Uint8Array<ArrayBuffer>) : new Uint8Array(data);
     return toBase64(new Uint8Array(await api.digest(name, view)));
+  },
+  incremental(algorithm: ChecksumAlgorithm): IncrementalDigest | undefined {
+    if (!this.supports(algorithm) || !hasIncrementalHash(algorithm)) return undefined;
+    const hash = createIncrementalHash(algorithm);
+    return { update: (data) => hash.update(data), digest: () => toBase64(hash.digest()) };
   },
 };

@@ -1,3 +1,4 @@
+export { redactUrl } from './redact.js';
 export {
   isTusError,
   TusAbortError,
@@ -11,8 +12,10 @@ export {
   TusInputError,
   TusNetworkError,
   TusProtocolError,
+  TusRedirectError,
   TusStallError,
   TusStorageError,
   TusTimeoutError,
+  TusUnsafeUrlError,
   TusUploadFailed,
 } from './tus-error.js';

@@ -4,7 +4,14 @@
  *
  * `instanceof` works across two copies of the package: each instance carries the list
  * of kinds it belongs to under a `Symbol.for` key, and every class checks that list.
+ *
+ * No error shows a secret: the message, `url`, `responseHeaders` and `responseBody` are
+ * redacted here (user names and passwords in URLs, signing and token parameters,
+ * credential headers), whatever the thrower passed. The full upload URL of
+ * `TusUploadFailed` and `TusAbortError` stays readable as `uploadUrl` (to resume with),
+ * but is not enumerable, so `util.inspect`, `console.log` and `JSON.stringify` leave it out.
  */
+import { redactHeaders, redactText } from './redact.js';
 
 const KINDS: unique symbol = Symbol.for('resumable-upload.error-kinds') as never;
 
@@ -38,7 +45,9 @@ export type TusErrorCode =
   | 'TUS_ERR_EXTENSION_UNSUPPORTED'
   | 'TUS_ERR_INPUT'
   | 'TUS_ERR_STORAGE'
-  | 'TUS_ERR_SERVER_REQUEST';
+  | 'TUS_ERR_SERVER_REQUEST'
+  | 'TUS_ERR_REDIRECT'
+  | 'TUS_ERR_UNSAFE_URL';
 
 function hasKind(value: unknown, kind: string): boolean {
   if (typeof value !== 'object' || value === null) return false;
@@ -66,13 +75,18 @@ export class TusError extends Error {
   declare readonly [KINDS]: readonly string[];
 
   constructor(message: string, details: TusErrorDetails = {}, code: TusErrorCode = 'TUS_ERR') {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(
+      redactText(message),
+      details.cause === undefined ? undefined : { cause: scrubbed(details.cause) },
+    );
     this.code = code;
     this.method = details.method;
-    this.url = details.url;
+    this.url = details.url === undefined ? undefined : redactText(details.url);
     this.status = details.status;
-    this.responseHeaders = details.responseHeaders;
-    this.responseBody = details.responseBody;
+    this.responseHeaders =
+      details.responseHeaders === undefined ? undefined : redactHeaders(details.responseHeaders);
+    this.responseBody =
+      details.responseBody === undefined ? undefined : redactText(details.responseBody);
     const kinds: string[] = [];
     for (let c: unknown = new.target; typeof c === 'function' && c !== Error; ) {
       const kind = (c as { kind?: unknown }).kind;
@@ -153,15 +167,18 @@ export class TusUploadFailed extends TusError {
   static override readonly kind: string = 'TusUploadFailed';
   /** How many bytes the server held when the upload gave up, when known. */
   readonly offset: number | undefined;
-  /** The upload URL, when one had been created. */
-  readonly uploadUrl: string | undefined;
+  /**
+   * The upload URL, when one had been created: whole, to resume with, so not enumerable
+   * (it may carry a token). Show `redactUrl(error.uploadUrl)` instead.
+   */
+  declare readonly uploadUrl: string | undefined;
   constructor(
     message: string,
     details: TusErrorDetails & { offset?: number | undefined; uploadUrl?: string | undefined } = {},
   ) {
     super(message, details, 'TUS_ERR_UPLOAD_FAILED');
     this.offset = details.offset;
-    this.uploadUrl = details.uploadUrl;
+    hideUploadUrl(this, details.uploadUrl);
   }
 }
 
@@ -170,15 +187,18 @@ export class TusAbortError extends TusError {
   static override readonly kind: string = 'TusAbortError';
   /** Bytes the server held when the upload stopped. */
   readonly offset: number;
-  /** The upload URL, to resume with `resumeUpload`, when one had been created. */
-  readonly uploadUrl: string | undefined;
+  /**
+   * The upload URL, to resume with `resumeUpload`, when one had been created: whole, so
+   * not enumerable (it may carry a token). Show `redactUrl(error.uploadUrl)` instead.
+   */
+  declare readonly uploadUrl: string | undefined;
   constructor(
     message: string,
     details: TusErrorDetails & { offset: number; uploadUrl?: string | undefined },
   ) {
     super(message, details, 'TUS_ERR_ABORTED');
     this.offset = details.offset;
-    this.uploadUrl = details.uploadUrl;
+    hideUploadUrl(this, details.uploadUrl);
   }
 }
 
@@ -237,6 +257,73 @@ export class TusStorageError extends TusError {
     super(message, details, 'TUS_ERR_STORAGE');
     this.path = details.path;
   }
+}
+
+/**
+ * The server answered a tus request with a redirect (301, 302, 303, 307, 308), or the
+ * browser reported one it would not show (`opaqueredirect`). Redirects are never followed:
+ * the request would carry the file, and maybe credentials, to a place the caller did not
+ * name. Point the client at the final URL instead. Not retried.
+ */
+export class TusRedirectError extends TusCommunicationError {
+  static override readonly kind: string = 'TusRedirectError';
+  /** Where the server pointed (redacted), when the platform shows it. */
+  readonly location: string | undefined;
+  constructor(message: string, details: TusErrorDetails & { location?: string | undefined } = {}) {
+    super(message, details, 'TUS_ERR_REDIRECT');
+    this.location = details.location === undefined ? undefined : redactText(details.location);
+  }
+}
+
+/**
+ * A URL the client will not send to: an `http:` URL for a client whose endpoint is
+ * `https:` (a downgrade would send the file and credentials in plain text), or a server's
+ * `Location` (or a stored URL) carrying a user name or password. Thrown before any byte
+ * goes to that URL. Not retried.
+ */
+export class TusUnsafeUrlError extends TusError {
+  static override readonly kind: string = 'TusUnsafeUrlError';
+  /** Why the URL was refused. */
+  readonly reason: 'downgrade' | 'userinfo';
+  constructor(message: string, reason: 'downgrade' | 'userinfo', details: TusErrorDetails = {}) {
+    super(message, details, 'TUS_ERR_UNSAFE_URL');
+    this.reason = reason;
+  }
+}
+
+/**
+ * `cause`, with the secrets in the messages and stacks of its chain redacted in place: a
+ * platform's error may quote the URL it was given (fetch: "Request cannot be constructed
+ * from a URL that includes credentials: http://user:pw@…"). Our own errors are clean.
+ */
+function scrubbed(cause: unknown): unknown {
+  let error = cause;
+  for (let depth = 0; depth < 8 && error instanceof Error; depth++) {
+    if (hasKind(error, 'TusError')) break;
+    for (const key of ['message', 'stack'] as const) {
+      const text = error[key];
+      if (typeof text !== 'string') continue;
+      const clean = redactText(text);
+      if (clean === text) continue;
+      try {
+        error[key] = clean;
+      } catch {
+        // A read-only message (a DOMException's) cannot be helped.
+      }
+    }
+    error = error.cause;
+  }
+  return cause;
+}
+
+/** Sets the full upload URL of an error as a read-only, non-enumerable property. */
+function hideUploadUrl(error: TusError, uploadUrl: string | undefined): void {
+  Object.defineProperty(error, 'uploadUrl', {
+    value: uploadUrl,
+    enumerable: false,
+    writable: false,
+    configurable: false,
+  });
 }
 
 /** Type guard: any error of this library. */

@@ -4,8 +4,12 @@ import { FileSource } from './file-source.node.js';
 import { checkInputOptions, openInput } from './open-input.js';
 import type { UploadSource } from './upload-source.js';
 
-export async function openNodeSource(options: InputOptions): Promise<UploadSource> {
+/** `signal` is honoured while a file opens (docs/security.md). */
+export async function openNodeSource(
+  options: InputOptions,
+  signal?: AbortSignal,
+): Promise<UploadSource> {
   checkInputOptions(options, true);
-  if (options.filePath !== undefined) return FileSource.open(options.filePath);
+  if (options.filePath !== undefined) return FileSource.open(options.filePath, signal);
   return openInput(options.input!, options.uploadSize);
 }

@@ -8,6 +8,8 @@ export interface UploadSource {
   readonly seekable: boolean;
   /** A name for default metadata (the file's base name), when there is one. */
   readonly name?: string | undefined;
+  /** When a file's content last changed (ms since the epoch), for the resume check. */
+  readonly modifiedAt?: number | undefined;
   /**
    * Bytes `[offset, offset + length)`; fewer only at the end of the input (an empty array
    * past the end). A forward-only source can re-read from the start of the last chunk it

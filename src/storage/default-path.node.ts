@@ -8,7 +8,8 @@ export const STORAGE_DIR_NAME = 'resumable-upload';
 export const STORAGE_FILE_NAME = 'upload-urls.json';
 
 export interface DefaultPathContext {
-  platform: NodeJS.Platform;
+  /** `process.platform` (`win32`, `darwin`, `linux`...). */
+  platform: string;
   env: Readonly<Record<string, string | undefined>>;
   home: string;
 }

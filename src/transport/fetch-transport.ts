@@ -17,11 +17,12 @@
  *   (@tus/server among them) do not allow, and the `cache: 'no-store'` mode makes Chromium
  *   skip its preflight cache (one preflight per request): neither is sent. The server's
  *   `Cache-Control: no-store` on HEAD answers (the tus spec asks for it) keeps them uncached.
- * - Redirects are not followed (`redirect: 'manual'`): an answer that redirects is a
- *   `TusProtocolError`.
+ * - Redirects are not followed (`redirect: 'manual'`): a browser's `opaqueredirect`
+ *   answer is a `TusRedirectError`; Node's fetch hands the 3xx to the core, which refuses it.
  */
-import { type TusErrorDetails, TusNetworkError, TusProtocolError } from '../errors/index.js';
+import { type TusErrorDetails, TusNetworkError, TusRedirectError } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
+import { watchAbort } from './abort-watch.js';
 import {
   bodyLength,
   DEFAULT_MAX_RESPONSE_BODY,
@@ -61,8 +62,9 @@ export class FetchTransport implements HttpTransport {
     const controller = new AbortController();
     /** Why this transport aborted the fetch itself (a timeout), if it did. */
     let ownReason: Error | undefined;
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // One listener per signal however many requests share it (abort-watch.ts).
+    const unwatch =
+      signal === undefined ? undefined : watchAbort(signal, () => controller.abort(signal.reason));
     const watchdog = new RequestWatchdog({
       details,
       timeout: req.timeout,
@@ -102,10 +104,11 @@ export class FetchTransport implements HttpTransport {
         throw failure(cause);
       }
       watchdog.answered();
-      if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
-        throw new TusProtocolError(
-          `${method} ${details.url}: the server answered with a redirect${response.status > 0 ? ` (${response.status})` : ''}, which this client does not follow; use the URL it redirects to`,
-          { ...details, status: response.status || undefined },
+      // A browser hides a redirect it was told not to follow; Node's fetch shows the 3xx.
+      if (response.type === 'opaqueredirect') {
+        throw new TusRedirectError(
+          `${method} ${details.url}: the server answered with a redirect; redirects are not followed (the request would carry the upload elsewhere): give the client the final URL`,
+          details,
         );
       }
       if (length > 0) req.onUploadProgress?.(length);
@@ -124,7 +127,7 @@ export class FetchTransport implements HttpTransport {
       return { status: response.status, headers, body };
     } finally {
       watchdog.stop();
-      signal?.removeEventListener('abort', onAbort);
+      unwatch?.();
     }
   }
 

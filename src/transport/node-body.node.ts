@@ -35,8 +35,8 @@ export async function writeRequestBody(
     1,
     limiter === undefined ? writing.sliceBytes : Math.min(writing.sliceBytes, limiter.pieceBytes),
   );
-  // Bytes already in memory need no flow control unless paced by time: queue them at once.
-  const waitForDrain = limiter !== undefined || isStreamedBody(body);
+  // Each slice waits until the socket took the one before: queued writes would be joined
+  // into one writev, whose callback comes only once all of it is out (no progress, no life).
   for await (const piece of piecesOf(body)) {
     for (let at = 0; at < piece.byteLength; at += slice) {
       if (request.destroyed) return;
@@ -46,7 +46,7 @@ export async function writeRequestBody(
       const flowing = request.write(part, (error) => {
         if (!error) onWritten(part.byteLength);
       });
-      if (!flowing && waitForDrain) await drained(request);
+      if (!flowing) await drained(request);
     }
   }
   if (!request.destroyed) request.end();

@@ -9,6 +9,7 @@ import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, request }
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { TusError, type TusErrorDetails, TusNetworkError } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
+import { watchAbort } from './abort-watch.js';
 import {
   bodyLength,
   DEFAULT_MAX_RESPONSE_BODY,
@@ -20,7 +21,12 @@ import {
 } from './http-transport.js';
 import { writeRequestBody } from './node-body.node.js';
 import { RateLimiter } from './rate-limiter.js';
-import { drainAllowanceMs, OS_BUFFER_BYTES, RequestWatchdog } from './request-watchdog.js';
+import {
+  burstAllowanceMs,
+  drainAllowanceMs,
+  OS_BUFFER_BYTES,
+  RequestWatchdog,
+} from './request-watchdog.js';
 import { WritePacing } from './write-pacing.js';
 
 export class NodeTransport implements HttpTransport {
@@ -101,9 +107,10 @@ function send(
     requestTimeout: req.requestTimeout,
     onExpire: fail,
   });
+  let unwatch: (() => void) | undefined;
   const cleanup = () => {
     watchdog.stop();
-    signal?.removeEventListener('abort', onAbort);
+    unwatch?.();
   };
   const succeed = (response: HttpResponse) => {
     if (settled) return;
@@ -111,8 +118,8 @@ function send(
     cleanup();
     resolve(response);
   };
-  const onAbort = () => fail(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
+  // One listener per signal however many requests share it (abort-watch.ts).
+  if (signal !== undefined) unwatch = watchAbort(signal, () => fail(signal.reason));
   const networkError = (cause: unknown, what = '') =>
     new TusNetworkError(`${method} ${details.url}: ${what}${messageWithCode(cause)}`, {
       ...details,
@@ -137,6 +144,14 @@ function send(
     if (length > 0 && status >= 200 && status < 300) {
       pacing.measured(origin, length, performance.now() - bodyStarted);
     }
+    // A HEAD answer is complete with its headers (RFC 9110 §9.3.2). A server that sends a
+    // body anyway makes the parser fail the socket ("Data after Connection: close") once
+    // the answer is here: settled first, that failure is ignored.
+    if (method === 'HEAD') {
+      succeed({ status, headers: headersOf(response), body: '' });
+      response.resume();
+      return;
+    }
     readResponse(
       response,
       req,
@@ -152,22 +167,22 @@ function send(
     );
   });
   bodyStarted = performance.now();
-  /** When the bytes written passed what the OS buffers: from then on, writes go at the link's pace. */
+  /** When the bytes written first passed what the OS buffers: from then on, at the link's pace. */
   let bufferFilledAt: number | undefined;
+  /** This body's own pace once the OS buffers were full, else the origin's last rate. */
+  const rateSeen = (): number | undefined => {
+    const elapsed = bufferFilledAt === undefined ? 0 : performance.now() - bufferFilledAt;
+    return sent >= 2 * OS_BUFFER_BYTES && elapsed > 0
+      ? (sent - OS_BUFFER_BYTES) / elapsed
+      : pacing.rateOf(origin);
+  };
   const onWritten = (bytes: number) => {
     sent += bytes;
     watchdog.alive();
     req.onUploadProgress?.(sent);
     if (bufferFilledAt === undefined && sent >= OS_BUFFER_BYTES) bufferFilledAt = performance.now();
-    if (sent === length) {
-      const elapsed = bufferFilledAt === undefined ? 0 : performance.now() - bufferFilledAt;
-      // This body's own pace once the buffers were full, else the origin's last rate.
-      const rate =
-        length >= 2 * OS_BUFFER_BYTES && elapsed > 0
-          ? (length - OS_BUFFER_BYTES) / elapsed
-          : pacing.rateOf(origin);
-      watchdog.sent(drainAllowanceMs(length, rate));
-    }
+    if (sent === length) watchdog.sent(drainAllowanceMs(length, rateSeen()));
+    else watchdog.allowGap(burstAllowanceMs(sent, rateSeen()));
   };
   if (length === 0) watchdog.sent();
   writeRequestBody(clientRequest, body, {

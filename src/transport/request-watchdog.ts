@@ -4,7 +4,9 @@
  * `requestTimeout` cap on the whole request.
  *
  * While the body goes out, every piece the platform reports sent is a sign of life: a slow
- * upload that keeps moving never times out. Once the last piece is handed over, the whole
+ * upload that keeps moving never times out. The OS reports those pieces in bursts (Linux
+ * wakes a writer only once about half of its send buffer, up to 4 MiB, has left), so the
+ * transport may allow a gap of that half buffer's time at the rate it has seen (`grace`). Once the last piece is handed over, the whole
  * answer (tus answers are small) must arrive within `timeout`, so that a server can
  * neither stay silent nor trickle an answer for ever. The operating system may still hold
  * up to a few MiB of the body in its socket buffers at that point (measured on Linux
@@ -16,8 +18,12 @@
  */
 import { type TusErrorDetails, TusStallError, TusTimeoutError } from '../errors/index.js';
 
-/** Bytes the OS may buffer between a finished write and the wire (Linux's tcp_wmem max). */
-export const OS_BUFFER_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes the OS may hold between a finished write and the wire: Linux's send buffer grows
+ * to 4 MiB (tcp_wmem), and the peer's receive buffer holds some more; measured on loopback
+ * in front of a slow reader: 4.07 MiB. With a margin: 6 MiB.
+ */
+export const OS_BUFFER_BYTES = 6 * 1024 * 1024;
 /** The rate assumed for that drain while none has been measured, in bytes per ms (64 KB/s). */
 export const ASSUMED_MIN_RATE = 64;
 
@@ -42,10 +48,17 @@ export function drainAllowanceMs(bodyBytes: number, rate: number | undefined): n
   return buffered / Math.max(rate ?? ASSUMED_MIN_RATE, ASSUMED_MIN_RATE);
 }
 
+/** The silence, in ms, the OS's write bursts may leave while `sentBytes` are out: half its buffer. */
+export function burstAllowanceMs(sentBytes: number, rate: number | undefined): number {
+  return drainAllowanceMs(Math.min(sentBytes, OS_BUFFER_BYTES) / 2, rate);
+}
+
 export class RequestWatchdog {
   readonly #settings: WatchdogSettings;
   readonly #now: () => number;
   #lastLife: number;
+  /** Extra ms of silence allowed while sending (the OS's bursts, at the rate seen). */
+  #grace = 0;
   /** When the answer must be complete by, once the body was handed over. */
   #answerDeadline: number | undefined;
   #answerStarted = false;
@@ -77,6 +90,11 @@ export class RequestWatchdog {
   /** A byte moved (connected, a piece of the body sent, a piece of the answer received). */
   alive(): void {
     this.#lastLife = this.#now();
+  }
+
+  /** While sending: allow `graceMs` of silence beyond `timeout` (see the top). */
+  allowGap(graceMs: number): void {
+    this.#grace = graceMs;
   }
 
   /** The whole body was handed over: the answer must be complete within `timeout` + `graceMs`. */
@@ -113,7 +131,7 @@ export class RequestWatchdog {
       );
       return;
     }
-    if (now - this.#lastLife < timeout) return;
+    if (now - this.#lastLife < timeout + this.#grace) return;
     this.#expire(
       new TusStallError(
         `${this.#prefix()}: no data moved for ${timeout} ms (timeout) while sending`,

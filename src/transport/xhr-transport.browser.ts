@@ -11,8 +11,9 @@
  * redirected request is refused (`responseURL` differs), so the upload does not go on
  * there; the body has then reached the redirect's target (see docs/security.md).
  */
-import { type TusErrorDetails, TusNetworkError, TusProtocolError } from '../errors/index.js';
+import { type TusErrorDetails, TusNetworkError, TusRedirectError } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
+import { watchAbort } from './abort-watch.js';
 import { FetchTransport, headersOf } from './fetch-transport.js';
 import {
   bodyLength,
@@ -65,11 +66,12 @@ export class XhrTransport implements HttpTransport {
     const max = req.maxResponseBody ?? DEFAULT_MAX_RESPONSE_BODY;
     const xhr = new XMLHttpRequest();
     let settled = false;
+    let unwatch: (() => void) | undefined;
     const finish = (outcome: () => void) => {
       if (settled) return;
       settled = true;
       watchdog.stop();
-      signal?.removeEventListener('abort', onAbort);
+      unwatch?.();
       outcome();
     };
     const fail = (error: unknown) => {
@@ -82,8 +84,8 @@ export class XhrTransport implements HttpTransport {
       requestTimeout: req.requestTimeout,
       onExpire: fail,
     });
-    const onAbort = () => fail(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // One listener per signal however many requests share it (abort-watch.ts).
+    if (signal !== undefined) unwatch = watchAbort(signal, () => fail(signal.reason));
     const started = performance.now();
 
     xhr.open(method, url, true);
@@ -111,9 +113,9 @@ export class XhrTransport implements HttpTransport {
       const moved = redirected(xhr.responseURL, url);
       if (moved !== undefined) {
         fail(
-          new TusProtocolError(
-            `${method} ${details.url}: the browser followed a redirect to ${displayUrl(moved)}; this client does not go on there (use that URL itself if it is right)`,
-            { ...details, status: xhr.status },
+          new TusRedirectError(
+            `${method} ${details.url}: the browser followed a redirect to ${displayUrl(moved)}; redirects are not followed on purpose, the upload does not go on there (give the client the final URL if it is right)`,
+            { ...details, status: xhr.status, location: moved },
           ),
         );
         return;

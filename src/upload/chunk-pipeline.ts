@@ -32,22 +32,52 @@ interface Ahead {
   readonly buffer: Uint8Array | undefined;
 }
 
-/** Chunks up to this size are held whole (pooled buffers, one-shot digests). */
+/** File chunks up to this size are held whole (pooled buffers, one-shot digests). */
 export const IN_MEMORY_MAX = 8 * 1024 * 1024;
+/**
+ * Blob chunks up to this size are hashed in one read (Web Crypto, native and fast); larger
+ * ones a piece at a time: a page's JavaScript heap holds at most this much of a chunk.
+ */
+export const BLOB_ONE_SHOT_MAX = 4 * 1024 * 1024;
 /** Larger chunks are read, hashed and sent this many bytes at a time. */
 export const PIECE_BYTES = 1024 * 1024;
 /** The largest chunk of a forward-only stream: it is held in memory for a retry. */
 export const STREAM_CHUNK_MAX = 16 * 1024 * 1024;
-/** One buffer on the wire and one being prepared. */
-const POOL_SIZE = 2;
+/** Buffers kept for reuse: a chunk on the wire, one being prepared, two hashing pieces. */
+const POOL_SIZE = 4;
+
+/**
+ * Buffers reused from chunk to chunk, so that an upload allocates a few buffers, not one
+ * per chunk (in a browser the garbage collector lags behind such allocations by tens of
+ * MiB). A buffer comes back as the view a read returned: a BYOB read transfers the memory
+ * to a new `ArrayBuffer`, which is the one kept.
+ */
+class BufferPool {
+  readonly #free: Uint8Array[] = [];
+
+  /** A buffer of at least `length` bytes (the smallest free one that fits, or a new one). */
+  take(length: number): Uint8Array {
+    let best = -1;
+    for (let i = 0; i < this.#free.length; i++) {
+      const size = this.#free[i]!.byteLength;
+      if (size >= length && (best < 0 || size < this.#free[best]!.byteLength)) best = i;
+    }
+    return best >= 0 ? this.#free.splice(best, 1)[0]! : new Uint8Array(length);
+  }
+
+  /** Hands back the memory behind `view` (nothing when it was transferred away). */
+  give(view: Uint8Array | undefined): void {
+    if (view === undefined || view.buffer.byteLength === 0) return;
+    if (this.#free.length < POOL_SIZE) this.#free.push(new Uint8Array(view.buffer));
+  }
+}
 
 export class ChunkPipeline {
   readonly #source: UploadSource;
   readonly #checksum: ChecksumProvider;
   readonly #algorithm: ChecksumAlgorithm | undefined;
   #ahead: Ahead | undefined;
-  /** Buffers free for the next read. */
-  readonly #free: Uint8Array[] = [];
+  readonly #pool = new BufferPool();
   /** The buffer of the chunk `take` handed out last (on the wire until the next `take`). */
   #lent: Uint8Array | undefined;
 
@@ -164,24 +194,39 @@ export class ChunkPipeline {
   async #digestOfRange(start: number, length: number): Promise<string | undefined> {
     const algorithm = this.#algorithm;
     if (algorithm === undefined) return undefined;
-    const hash = length > IN_MEMORY_MAX ? this.#incremental() : undefined;
+    const oneShot = this.#source.slice !== undefined ? BLOB_ONE_SHOT_MAX : IN_MEMORY_MAX;
+    const hash = length > oneShot ? this.#incremental() : undefined;
     if (hash === undefined) {
-      const data = await this.#source.read(start, length);
-      if (data.byteLength !== length) this.#short(start, data.byteLength, length);
-      return this.#checksum.digest(algorithm, data);
+      const data = await this.#readPiece(start, length, this.#pool.take(length));
+      try {
+        return await this.#checksum.digest(algorithm, data);
+      } finally {
+        this.#giveBack(data);
+      }
     }
     // Two buffers: the next piece is read while this one is hashed.
-    const buffers = [new Uint8Array(PIECE_BYTES), new Uint8Array(PIECE_BYTES)];
+    const pieces: Uint8Array[] = [];
     const end = start + length;
-    let next = this.#readPiece(start, Math.min(PIECE_BYTES, length), buffers[0]);
-    for (let at = start, turn = 0; at < end; turn ^= 1) {
-      const piece = await next;
-      const after = at + piece.byteLength;
-      if (after < end) {
-        next = this.#readPiece(after, Math.min(PIECE_BYTES, end - after), buffers[turn ^ 1]);
+    let next = this.#readPiece(start, Math.min(PIECE_BYTES, length), this.#pool.take(PIECE_BYTES));
+    try {
+      for (let at = start; at < end; ) {
+        const piece = await next;
+        pieces.push(piece);
+        const after = at + piece.byteLength;
+        if (after < end) {
+          const buffer = pieces.length >= 2 ? pieces.shift()! : this.#pool.take(PIECE_BYTES);
+          next = this.#readPiece(
+            after,
+            Math.min(PIECE_BYTES, end - after),
+            new Uint8Array(buffer.buffer),
+          );
+        }
+        hash.update(piece);
+        at = after;
       }
-      hash.update(piece);
-      at = after;
+    } finally {
+      next.catch(() => {});
+      for (const piece of pieces) this.#giveBack(piece);
     }
     return hash.digest();
   }
@@ -225,18 +270,25 @@ export class ChunkPipeline {
     throw new TusInputError(`the input gave ${got} bytes at ${start}, expected ${wanted}`);
   }
 
-  /** A buffer for `length` bytes when the input can read into one, else `undefined`. */
+  /** A buffer for a file chunk of `length` bytes held whole, else `undefined`. */
   #borrow(length: number): Uint8Array | undefined {
     const source = this.#source;
     if (source.readInto === undefined || source.slice !== undefined) return undefined;
     if (length > IN_MEMORY_MAX || length === 0) return undefined;
-    const index = this.#free.findIndex((buffer) => buffer.byteLength >= length);
-    if (index >= 0) return this.#free.splice(index, 1)[0];
-    return new Uint8Array(length);
+    return this.#pool.take(length);
   }
 
   #recycle(buffer: Uint8Array | undefined): void {
-    if (buffer !== undefined && this.#free.length < POOL_SIZE) this.#free.push(buffer);
+    this.#pool.give(buffer);
+  }
+
+  /**
+   * Back to the pool, when the memory is ours: a source that reads into buffers filled one
+   * of the pool's; a source without `readInto` returns views of its own bytes (the
+   * caller's input), which the pool must never hold.
+   */
+  #giveBack(data: Uint8Array): void {
+    if (this.#source.readInto !== undefined) this.#pool.give(data);
   }
 
   /** A read may still be filling the buffer: it returns to the pool once that ends. */

@@ -75,18 +75,19 @@ export class FixedChunkSize implements ChunkSizer {
   }
 }
 
-/** Shared by a client's uploaders: the largest body each server took, and what it refused. */
+/** Shared by a client's uploaders: the largest chunk each server is sent after a 413. */
 export class ServerChunkLimits {
-  readonly #refused = new Map<string, number>();
+  readonly #limits = new Map<string, number>();
 
-  /** The smallest size `server` refused with 413, if any. */
-  refusedAt(server: string): number | undefined {
-    return this.#refused.get(server);
+  /** The most bytes a chunk to `server` may have, if it ever answered 413. */
+  limitOf(server: string): number | undefined {
+    return this.#limits.get(server);
   }
 
-  refused(server: string, bytes: number): void {
-    const before = this.#refused.get(server);
-    if (before === undefined || bytes < before) this.#refused.set(server, bytes);
+  /** `server` refused a larger chunk: send it at most `bytes` from now on. */
+  limit(server: string, bytes: number): void {
+    const before = this.#limits.get(server);
+    if (before === undefined || bytes < before) this.#limits.set(server, bytes);
   }
 }
 
@@ -111,8 +112,8 @@ export class AdaptiveChunkSize implements ChunkSizer {
   #rate: number | undefined;
   /** The largest size the server accepted since it last refused one. */
   #accepted = 0;
-  /** The smallest size this upload's server refused with 413. */
-  #refused = Number.POSITIVE_INFINITY;
+  /** After a 413: the most bytes a chunk may have (never probed above again). */
+  #limit = Number.POSITIVE_INFINITY;
 
   constructor(settings: AdaptiveSettings = {}) {
     this.#max = Math.max(
@@ -186,21 +187,21 @@ export class AdaptiveChunkSize implements ChunkSizer {
 
   tooLarge(bytes: number): boolean {
     if (bytes <= 1) return false;
-    if (bytes < this.#refused) this.#refused = bytes;
-    this.#server?.limits.refused(this.#server.key, bytes);
     // A refusal at or below a size taken before: that size says nothing any more.
     if (this.#accepted >= bytes) this.#accepted = 0;
-    // Between the largest size taken and the one refused; halving when none was taken.
-    const next =
-      this.#accepted > 0 ? Math.floor((this.#accepted + bytes) / 2) : Math.floor(bytes / 2);
-    this.#size = this.#clamp(Math.min(next, bytes - 1));
+    // Half the refused size, or the largest size taken when that is more: a limit the
+    // sizes never go above again, so the server refuses a few times at most (halving).
+    const limit = Math.max(this.#accepted, Math.floor(bytes / 2));
+    this.#limit = Math.min(this.#limit, limit);
+    this.#server?.limits.limit(this.#server.key, this.#limit);
+    this.#size = this.#clamp(limit);
     return true;
   }
 
-  /** Sizes stay below what the server refused, and within the bounds. */
+  /** Sizes stay within what the server takes, and within the bounds. */
   #ceiling(): number {
-    const shared = this.#server?.limits.refusedAt(this.#server.key) ?? Number.POSITIVE_INFINITY;
-    return Math.min(this.#max, Math.min(shared, this.#refused) - 1);
+    const shared = this.#server?.limits.limitOf(this.#server.key) ?? Number.POSITIVE_INFINITY;
+    return Math.min(this.#max, shared, this.#limit);
   }
 
   #clamp(size: number): number {

@@ -2,6 +2,7 @@
  * Runs tasks concurrently, all or nothing: the first failure aborts the others, waits
  * until every one of them has settled (so nothing is still sending), then rejects.
  */
+import { watchAbort } from '../transport/abort-watch.js';
 
 export interface RunFailure {
   /** Index of the task that failed first. */
@@ -33,7 +34,7 @@ export async function runAllOrStop<T>(
   const inner = new AbortController();
   const forward = () => inner.abort(signal?.reason);
   if (signal?.aborted) forward();
-  else signal?.addEventListener('abort', forward, { once: true });
+  const unwatch = signal === undefined ? undefined : watchAbort(signal, forward);
   let first: RunFailure | undefined;
   try {
     const settled = await Promise.allSettled(
@@ -52,6 +53,6 @@ export async function runAllOrStop<T>(
     if (first !== undefined) throw onFailure(first);
     return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
   } finally {
-    signal?.removeEventListener('abort', forward);
+    unwatch?.();
   }
 }

@@ -3,6 +3,7 @@ import type { TusError } from '../errors/index.js';
 import type { ResolvedClientOptions } from '../options.js';
 import { displayUrl } from '../protocol/location.js';
 import type { HttpResponse, HttpTransport, RequestBody } from '../transport/http-transport.js';
+import { CredentialPolicy } from './credential-policy.js';
 import type { ProtocolRequester, UploadProtocol } from './protocols/upload-protocol.js';
 import { abortError, errorFromResponse, uploadFailed } from './response-errors.js';
 import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
@@ -18,30 +19,46 @@ export class Requester implements ProtocolRequester {
   readonly transport: HttpTransport;
   readonly options: ResolvedClientOptions;
   readonly protocol: UploadProtocol;
+  /** Where requests may go and which carry credentials (credential-policy.ts). */
+  readonly policy: CredentialPolicy;
 
-  constructor(transport: HttpTransport, options: ResolvedClientOptions, protocol: UploadProtocol) {
+  constructor(
+    transport: HttpTransport,
+    options: ResolvedClientOptions,
+    protocol: UploadProtocol,
+    endpoint: string,
+  ) {
     this.transport = transport;
     this.options = options;
     this.protocol = protocol;
+    this.policy = new CredentialPolicy(endpoint, options);
   }
 
   /** Sends one request with the protocol's headers, the client's headers and the hooks. */
   async send(method: string, url: string, init: SendInit = {}): Promise<HttpResponse> {
     const o = this.options;
+    this.policy.checkTarget(method, url);
     const headers: Record<string, string> = { ...o.headers, ...this.protocol.headers };
     if (init.headers !== undefined) Object.assign(headers, init.headers);
     if (o.beforeRequest !== undefined) await o.beforeRequest(method, url, headers);
     const response = await this.transport.request({
       method,
       url,
-      headers,
+      headers: this.policy.headersFor(url, headers),
       body: init.body,
       signal: init.signal,
       timeout: o.timeout,
       requestTimeout: o.requestTimeout,
       onUploadProgress: init.onUploadProgress,
     });
-    if (o.afterResponse !== undefined) await o.afterResponse(method, url, response.status);
+    if (o.afterResponse !== undefined) {
+      await o.afterResponse(method, url, response.status, {
+        headers: response.headers,
+        body: response.body,
+        requestHeaders: headers,
+      });
+    }
+    this.policy.checkResponse(method, url, response);
     this.protocol.checkAnswer(method, url, response);
     return response;
   }

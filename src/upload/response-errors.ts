@@ -6,20 +6,10 @@ import {
   type TusError,
   TusUploadFailed,
 } from '../errors/index.js';
+import { redactHeaders } from '../errors/redact.js';
 import { describeStatus, STATUS_CHECKSUM_MISMATCH, TUS_VERSION } from '../protocol/constants.js';
 import { displayUrl } from '../protocol/location.js';
 import type { HttpResponse } from '../transport/http-transport.js';
-
-const SECRET_HEADERS = new Set(['set-cookie', 'authorization', 'cookie', 'proxy-authorization']);
-
-/** Response headers with secret values replaced, for error fields. */
-export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    out[name] = SECRET_HEADERS.has(name) ? '[redacted]' : value;
-  }
-  return out;
-}
 
 /** The typed error for an unexpected answer: `PATCH http://host/files/ab: 409 Conflict`. */
 export function errorFromResponse(

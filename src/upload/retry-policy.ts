@@ -5,6 +5,7 @@
  * checksum-support errors.
  */
 import { TusCommunicationError, type TusError, TusNetworkError } from '../errors/index.js';
+import { watchAbort } from '../transport/abort-watch.js';
 import type { ShouldRetryHook } from '../types.js';
 
 /** Longest wait between two attempts. */
@@ -71,14 +72,16 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      unwatch?.();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const unwatch =
+      signal === undefined
+        ? undefined
+        : watchAbort(signal, () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          });
   });
 }

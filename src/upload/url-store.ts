@@ -98,6 +98,7 @@ export function borrowedSource(source: UploadSource): UploadSource {
     },
     seekable: source.seekable,
     name: source.name,
+    modifiedAt: source.modifiedAt,
     read: (offset, length) => source.read(offset, length),
     close: async () => {},
   };
@@ -142,6 +143,7 @@ export async function uploadStored(
   };
   const previous = await store.find(fingerprint);
   if (previous !== undefined) {
+    await refuseChangedSince(store, previous, source);
     const info = await serverStateOf(previous.uploadUrl, deps);
     if (info === undefined || info.length === undefined || info.length !== source.size) {
       // Gone from the server, or not an upload of this input: start afresh.
@@ -162,6 +164,25 @@ export async function uploadStored(
         await deps.onUploadUrlAvailable?.(uploadUrl);
       },
     }),
+  );
+}
+
+/**
+ * A file modified after its stored upload was created may differ from the bytes the
+ * server holds (a fingerprint need not cover the whole content): a `TusInputError`, before
+ * any byte is sent, and the entry is forgotten so that the next upload starts anew.
+ */
+async function refuseChangedSince(
+  store: UrlStore,
+  previous: StoredUpload,
+  source: UploadSource,
+): Promise<void> {
+  const modified = source.modifiedAt;
+  const created = Date.parse(previous.createdAt);
+  if (modified === undefined || !Number.isFinite(created) || modified <= created) return;
+  await store.forget(previous.fingerprint);
+  throw new TusInputError(
+    `the file changed after its stored upload began (modified ${new Date(modified).toISOString()}, upload created ${previous.createdAt}), so the server's bytes may be of the older version: it is not resumed, and its stored URL is forgotten (upload again to start anew)`,
   );
 }
 

@@ -4,10 +4,11 @@
  * (README "Browser" quotes it).
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { bundlePath, readBundle } from './helpers/browser-env.js';
+import { bundlePath, readBundle, repoRoot } from './helpers/browser-env.js';
 
 describe('dist/index.browser.js', () => {
   const code = readBundle();
@@ -26,7 +27,8 @@ describe('dist/index.browser.js', () => {
   });
 
   it('exports TusClient, the error classes and browserPlatform', () => {
-    const exported = /export\s*\{([^}]*)\}\s*;?\s*(\/\/#.*)?\s*$/.exec(code)?.[1] ?? '';
+    // The module's export list (a bundled dependency's license comment may follow it).
+    const exported = [...code.matchAll(/^export\s*\{([^}]*)\}/gm)].at(-1)?.[1] ?? '';
     for (const name of ['TusClient', 'TusError', 'TusAbortError', 'browserPlatform']) {
       assert.match(exported, new RegExp(`\\b${name}\\b`), `${name} is not exported`);
     }
@@ -50,5 +52,22 @@ describe('dist/index.browser.js', () => {
       `${bundlePath}: ${kib(code.length)} (${kib(gzipped)} gzipped); minified ${kib(min.byteLength)} (${kib(minGzipped)} gzipped)`,
     );
     assert.ok(minGzipped > 1000 && minGzipped < gzipped);
+  });
+
+  it('compares its size with tus-js-client, both bundled by esbuild the same way (README "Browser")', () => {
+    const out = execFileSync(process.execPath, ['scripts/bundle-size.mjs', '--json'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    const rows = JSON.parse(out) as { name: string; minified: number; gzipped: number }[];
+    const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+    for (const r of rows)
+      console.log(`${r.name}: ${kib(r.minified)} minified, ${kib(r.gzipped)} gzipped`);
+    const [ours, face, theirs] = rows;
+    assert.ok(ours !== undefined && face !== undefined && theirs !== undefined);
+    // A budget, so that growth is a decision: the README states the numbers.
+    assert.ok(ours.gzipped < 24 * 1024, `TusClient is ${kib(ours.gzipped)} gzipped, over 24 KiB`);
+    assert.ok(face.gzipped > ours.gzipped, 'the tus-js-client face carries the whole core');
+    assert.ok(theirs.gzipped > 10 * 1024, 'tus-js-client was not bundled');
   });
 });

@@ -5,12 +5,13 @@
  * `application/offset+octet-stream` and `Upload-Checksum`, and `Tus-Resumable` on all.
  */
 import { TusProtocolError } from '../../errors/index.js';
+import { redactHeaders } from '../../errors/redact.js';
 import { buildChecksumHeader } from '../../protocol/checksum.js';
 import { OFFSET_OCTET_STREAM, TUS_VERSION } from '../../protocol/constants.js';
 import { parseIntegerHeader, parseOptionalIntegerHeader } from '../../protocol/integers.js';
 import { displayUrl, resolveLocation } from '../../protocol/location.js';
 import type { HttpResponse } from '../../transport/http-transport.js';
-import { errorFromResponse, redactHeaders } from '../response-errors.js';
+import { errorFromResponse } from '../response-errors.js';
 import type { UploadProtocol } from './upload-protocol.js';
 
 export const tusV1: UploadProtocol = {

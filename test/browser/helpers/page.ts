@@ -66,14 +66,17 @@ export interface BrowserSuite {
 /**
  * Chromium with the harness page open on a static server of its own origin. `host`: a
  * name that Chromium maps to 127.0.0.1 for the page (not `localhost`, so the page is not a
- * secure context).
+ * secure context). `extraArgs`: more Chromium flags.
  */
-export async function startBrowserSuite(host?: string): Promise<BrowserSuite> {
+export async function startBrowserSuite(
+  host?: string,
+  extraArgs: readonly string[] = [],
+): Promise<BrowserSuite> {
   const site = await startStaticServer(harnessFiles());
   let browser: Browser | undefined;
   try {
     const args = host === undefined ? [] : [`--host-resolver-rules=MAP ${host} 127.0.0.1`];
-    browser = await launchChromium(args);
+    browser = await launchChromium([...args, ...extraArgs]);
     const origin = host === undefined ? site.origin : `http://${host}:${new URL(site.origin).port}`;
     const page = await openHarness(browser, origin);
     const started = browser;

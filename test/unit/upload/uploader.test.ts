@@ -259,6 +259,27 @@ describe('Uploader over a fake transport', () => {
     ]);
   });
 
+  it('afterResponse gets the response headers, body and the request headers beforeRequest saw', async () => {
+    const tus = memoryTus();
+    const sent = new Set<Record<string, string>>();
+    const answers: string[] = [];
+    const client = fakeClient(new FakeTransport(tus.handler), {
+      checksum: false,
+      chunkSize: 2000,
+      beforeRequest: (_method, _url, headers) => {
+        sent.add(headers);
+      },
+      afterResponse: (method, _url, status, response) => {
+        assert.ok(sent.has(response.requestHeaders as Record<string, string>), 'another object');
+        const offset = response.headers['upload-offset'];
+        answers.push(`${method} ${status} ${response.headers.location ?? offset}`);
+        assert.equal(typeof response.body, 'string');
+      },
+    });
+    await client.uploadFile({ input: data });
+    assert.deepEqual(answers, ['POST 201 /files/u1', 'PATCH 204 2000', 'PATCH 204 2500']);
+  });
+
   it('a stream without uploadSize, server without creation-defer-length: a clear error before any upload request', async () => {
     const transport = new FakeTransport(memoryTus().handler);
     const client = fakeClient(transport, { checksum: false });

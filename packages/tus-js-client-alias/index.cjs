@@ -1,0 +1,1 @@
+module.exports = require('resumable-upload/tus-js-client');

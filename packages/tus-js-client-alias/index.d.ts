@@ -1,0 +1,1 @@
+export * from 'resumable-upload/tus-js-client';
