@@ -3,8 +3,8 @@
  * Exit codes: 0 done, 1 a network/server/input failure, 2 a bad flag or argument,
  * 130 interrupted (Ctrl-C).
  */
-import { isTusError, type TusError } from '../index.node.js';
-import { showUrl, showUrlsIn } from './show-url.js';
+import { isTusError, redactUrl, type TusError } from '../index.node.js';
+import { showUrlsIn } from './show-url.js';
 import { CliUsageError } from './units.js';
 
 export const EXIT_OK = 0;
@@ -72,7 +72,7 @@ function htmlAnswer(error: unknown): TusError | undefined {
 export function hintLines(error: unknown): string[] {
   const html = htmlAnswer(error);
   if (html === undefined) return [];
-  const where = html.url === undefined ? 'the server' : showUrl(html.url);
+  const where = html.url === undefined ? 'the server' : redactUrl(html.url);
   return [
     `hint: ${where} answered with an HTML page, not a tus response: is this a tus endpoint? (our server's is http://HOST:PORT/files/)`,
   ];
@@ -90,7 +90,7 @@ export function errorLines(error: unknown, verbose: boolean): string[] {
     if (e.method !== undefined || e.url !== undefined) {
       const status = e.status === undefined ? '' : ` → ${e.status}`;
       lines.push(
-        `${indent}request: ${e.method ?? '?'} ${e.url === undefined ? '?' : showUrl(e.url)}${status}`,
+        `${indent}request: ${e.method ?? '?'} ${e.url === undefined ? '?' : redactUrl(e.url)}${status}`,
       );
     }
     if (e.responseBody !== undefined && e.responseBody !== '') {

@@ -1,6 +1,6 @@
 /** The lines that tell people how to go on: resume a file, or start it afresh. */
+import { redactUrl } from '../../index.node.js';
 import { shellQuote } from '../cli-io.js';
-import { showUrl } from '../show-url.js';
 import type { TransferResult } from './job.js';
 
 export interface HintSettings {
@@ -23,7 +23,7 @@ export function resumeHint(result: TransferResult, settings: HintSettings): stri
   }
   const file = shellQuote(name);
   if (result.stored) return `to resume: resumable-upload resume ${file}${storeArg(settings)}`;
-  const shown = showUrl(result.url);
+  const shown = redactUrl(result.url);
   if (shown === result.url) {
     return `to resume: resumable-upload resume ${file} --url ${shellQuote(shown)}`;
   }
@@ -32,5 +32,5 @@ export function resumeHint(result: TransferResult, settings: HintSettings): stri
 
 /** The upload is gone from the server: how to start again. */
 export function goneHint(name: string, endpoint: string): string {
-  return `${name}: the upload is gone from the server (expired or deleted): start afresh with resumable-upload upload ${shellQuote(name)} --endpoint ${shellQuote(showUrl(endpoint))}`;
+  return `${name}: the upload is gone from the server (expired or deleted): start afresh with resumable-upload upload ${shellQuote(name)} --endpoint ${shellQuote(redactUrl(endpoint))}`;
 }

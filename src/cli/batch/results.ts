@@ -3,9 +3,9 @@
  * by the file so a batch can be paired with its input in any order), the `--json` object,
  * and the one-line summary that ends a batch on stderr.
  */
-import { isTusError } from '../../index.node.js';
+import { isTusError, redactUrl } from '../../index.node.js';
 import { describeError } from '../report-error.js';
-import { showUrl, showUrlsIn } from '../show-url.js';
+import { showUrlsIn } from '../show-url.js';
 import { formatBytes, formatDuration } from '../units.js';
 import { isOk, type TransferResult } from './job.js';
 
@@ -13,7 +13,7 @@ import { isOk, type TransferResult } from './job.js';
 export function resultLine(result: TransferResult): string | undefined {
   if (!isOk(result) || result.url === undefined) return undefined;
   const mark = result.status === 'already-done' ? '  (already done)' : '';
-  return `${showUrl(result.url)}  ${result.job.name}${mark}`;
+  return `${redactUrl(result.url)}  ${result.job.name}${mark}`;
 }
 
 function codeOf(error: unknown): string {
@@ -37,7 +37,7 @@ export function resultJson(result: TransferResult): Record<string, unknown> {
     ok: isOk(result),
     status: result.status,
     file: result.job.name,
-    url: result.url === undefined ? null : showUrl(result.url),
+    url: result.url === undefined ? null : redactUrl(result.url),
     size: result.size ?? null,
   };
   const counts = {

@@ -3,9 +3,11 @@
  * known upload (a HEAD first: gone, complete, or from which byte), or standard input.
  * Progress goes to the reporter; the result says what happened, for the output.
  */
+
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import {
+  redactUrl,
   type TusClient,
   TusCommunicationError,
   type UploadStats,
@@ -13,7 +15,6 @@ import {
 } from '../../index.node.js';
 import type { ProgressReporter } from '../progress/progress.js';
 import { errorLines } from '../report-error.js';
-import { showUrl } from '../show-url.js';
 import { goneHint } from './hints.js';
 import { isOk, type TransferJob, type TransferResult, type TransferStatus } from './job.js';
 import type { BatchJournal, FileIdentity } from './journal.js';
@@ -157,7 +158,7 @@ async function transferPath(
       }
       if (state.length !== undefined && state.length !== attempt.size) {
         throw new InputProblem(
-          `the upload at ${showUrl(attempt.url)} is ${state.length} bytes long, the file ${attempt.size}: not the same file`,
+          `the upload at ${redactUrl(attempt.url)} is ${state.length} bytes long, the file ${attempt.size}: not the same file`,
           'EINVAL',
         );
       }

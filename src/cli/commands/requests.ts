@@ -1,10 +1,10 @@
 /**
  * `info <url>`, `delete <url>`, `server-info --endpoint URL`: one request each.
  */
-import type { ServerInfo, UploadInfo } from '../../index.node.js';
+
+import { redactUrl, type ServerInfo, type UploadInfo } from '../../index.node.js';
 import type { CliIo } from '../cli-io.js';
 import { type ClientFlags, createClient } from '../client-options.js';
-import { showUrl } from '../show-url.js';
 import { formatBytes } from '../units.js';
 import { type OutputFlags, withFailureOutput, writeJson } from './json-output.js';
 
@@ -54,7 +54,7 @@ export function formatServerInfo(endpoint: string, info: ServerInfo): string {
 }
 
 export async function infoCommand(url: string, flags: RequestFlags, io: CliIo): Promise<number> {
-  const shown = showUrl(url);
+  const shown = redactUrl(url);
   return withFailureOutput(io, flags, { url: shown }, async () => {
     const client = createClient(endpointFor(url), flags);
     const info = await client.getUploadInfo(url);
@@ -65,7 +65,7 @@ export async function infoCommand(url: string, flags: RequestFlags, io: CliIo): 
 }
 
 export async function deleteCommand(url: string, flags: RequestFlags, io: CliIo): Promise<number> {
-  const shown = showUrl(url);
+  const shown = redactUrl(url);
   return withFailureOutput(io, flags, { url: shown }, async () => {
     const client = createClient(endpointFor(url), flags);
     await client.deleteUpload(url);
@@ -80,7 +80,7 @@ export async function serverInfoCommand(
   flags: RequestFlags,
   io: CliIo,
 ): Promise<number> {
-  const shown = showUrl(endpoint);
+  const shown = redactUrl(endpoint);
   return withFailureOutput(io, flags, { endpoint: shown }, async () => {
     const client = createClient(endpoint, flags);
     const info = await client.getServerInfo();

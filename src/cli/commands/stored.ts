@@ -3,13 +3,13 @@
  * `--check` what the server holds). `forget FILE|URL`: removes entries from the store
  * (the upload itself stays on the server: `delete URL` removes that).
  */
+
 import { resolve } from 'node:path';
-import { TusCommunicationError } from '../../index.node.js';
+import { redactUrl, TusCommunicationError } from '../../index.node.js';
 import { errorJson } from '../batch/results.js';
 import { forgetFile, forgetUrl, type StoredFile, storedFiles } from '../batch/stored-uploads.js';
 import type { CliIo } from '../cli-io.js';
 import { type ClientFlags, createClient, openUrlStore } from '../client-options.js';
-import { showUrl } from '../show-url.js';
 import { formatBytes } from '../units.js';
 import { type OutputFlags, withFailureOutput, writeJson } from './json-output.js';
 
@@ -69,7 +69,7 @@ export async function listCommand(flags: StoreFlags, io: CliIo): Promise<number>
         writeJson(io, {
           file: entry.file ?? null,
           part: entry.part ?? null,
-          url: showUrl(entry.uploadUrl),
+          url: redactUrl(entry.uploadUrl),
           size: entry.size ?? null,
           createdAt: entry.createdAt,
           metadata: entry.metadata,
@@ -79,7 +79,7 @@ export async function listCommand(flags: StoreFlags, io: CliIo): Promise<number>
       }
       const check = state === undefined ? '' : `  ${stateText(state)}`;
       io.stdout.write(
-        `${fileOf(entry)}  ${formatBytes(entry.size)}  stored ${entry.createdAt}${check}  ${showUrl(entry.uploadUrl)}\n`,
+        `${fileOf(entry)}  ${formatBytes(entry.size)}  stored ${entry.createdAt}${check}  ${redactUrl(entry.uploadUrl)}\n`,
       );
     }
     return 0;
@@ -107,12 +107,12 @@ export async function forgetCommand(target: string, flags: StoreFlags, io: CliIo
         target,
         forgotten: gone.map((entry) => ({
           file: entry.file ?? null,
-          url: showUrl(entry.uploadUrl),
+          url: redactUrl(entry.uploadUrl),
         })),
       });
     } else {
       for (const entry of gone)
-        io.stdout.write(`forgot ${showUrl(entry.uploadUrl)}  ${fileOf(entry)}\n`);
+        io.stdout.write(`forgot ${redactUrl(entry.uploadUrl)}  ${fileOf(entry)}\n`);
     }
     return 0;
   });

@@ -2,8 +2,8 @@
  * What a reporter remembers about one running file: the last stats, a speed meter, and
  * which announcements (the upload URL, each retry) were made already.
  */
-import type { UploadStats } from '../../index.node.js';
-import { showUrl } from '../show-url.js';
+
+import { redactUrl, type UploadStats } from '../../index.node.js';
 import { formatBytes, formatDuration } from '../units.js';
 import { type ProgressFields, progressFields, retryText, SpeedMeter } from './progress-fields.js';
 import type { FileOutcome } from './progress-types.js';
@@ -33,7 +33,7 @@ export class FileTracker {
     this.meter.sample(stats.bytesSent);
     if (!this.#announcedUrl && stats.uploadUrl !== undefined) {
       this.#announcedUrl = true;
-      lines.push(`${this.name}: upload URL ${showUrl(stats.uploadUrl)}`);
+      lines.push(`${this.name}: upload URL ${redactUrl(stats.uploadUrl)}`);
     }
     const retry = stats.retry;
     const key = retry === undefined ? undefined : `${retry.attempt}@${retry.at}`;
