@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from './cli-runner.js';
+import { runCommandInPty } from './pty.js';
 
 describe('npm run demo', () => {
   it('uploads, interrupts half-way, resumes and verifies the SHA-256', {
@@ -48,5 +49,35 @@ describe('npm run demo', () => {
       stdout,
       /^demo: \$ resumable-upload resume \/\S+ --url http:\/\/\S+ --chunk-size 1MiB --json$/m,
     );
+  });
+
+  it('on a 120-column terminal, every line with a URL is whole', { timeout: 240_000 }, async () => {
+    const run = await runCommandInPty(
+      [process.execPath, '--import', import.meta.resolve('tsx'), join(ROOT, 'examples', 'demo.ts')],
+      { columns: 120, rows: 30, timeoutMs: 230_000 },
+    );
+    assert.equal(run.code, 0, run.lines.join('\n'));
+    assert.ok(run.raw.includes('█'), 'the bar was drawn');
+    const url = run.lines.find((line) => line.startsWith('url '))?.split(/\s+/)[1];
+    assert.match(
+      url ?? '',
+      /^http:\/\/127\.0\.0\.1:\d+\/files\/[0-9a-f]{32}$/,
+      run.lines.join('\n'),
+    );
+    const withUrl = run.lines.filter(
+      (line) => line.includes('/files/') && !line.startsWith('demo: '),
+    );
+    assert.ok(
+      withUrl.some((line) => line.endsWith(`: upload URL ${url}`)),
+      run.lines.join('\n'),
+    );
+    assert.ok(
+      withUrl.some((line) => line.endsWith(` --url ${url}`)),
+      'the resume hint is whole',
+    );
+    for (const line of withUrl) {
+      const found = line.match(/http:\/\/\S+/)?.[0] ?? '';
+      assert.ok(found === url || found.endsWith('/files/'), `a whole URL in: ${line}`);
+    }
   });
 });

@@ -19,19 +19,26 @@ function quote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+export interface PtyOptions {
+  columns?: number;
+  rows?: number;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
 /** Runs the CLI with `args` on a `columns`-wide terminal; `timeoutMs` bounds it. */
-export async function runInPty(
-  args: readonly string[],
-  options: {
-    columns?: number;
-    rows?: number;
-    env?: Record<string, string>;
-    timeoutMs?: number;
-  } = {},
+export function runInPty(args: readonly string[], options: PtyOptions = {}): Promise<PtyRun> {
+  return runCommandInPty([process.execPath, ...cliNodeArgs(), ...args], options);
+}
+
+/** Runs `argv` (a program and its arguments) on a `columns`-wide terminal. */
+export async function runCommandInPty(
+  argv: readonly string[],
+  options: PtyOptions = {},
 ): Promise<PtyRun> {
   const columns = options.columns ?? 80;
   const rows = options.rows ?? 24;
-  const command = [process.execPath, ...cliNodeArgs(), ...args].map(quote).join(' ');
+  const command = argv.map(quote).join(' ');
   const child = spawn(
     'script',
     ['-qfec', `stty cols ${columns} rows ${rows}; exec ${command}`, '/dev/null'],
