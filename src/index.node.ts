@@ -41,7 +41,6 @@ TusClient satisfies new (
 export type { TusClientApi } from './client.js';
 export * from './errors/index.js';
 export {
-  FILE_STAT_SAMPLE,
   FileStatFingerprint,
   type FileStatFingerprintParts,
   parseFileStatFingerprint,
