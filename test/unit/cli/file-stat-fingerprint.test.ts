@@ -5,8 +5,8 @@ import { mkdtemp, open, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { FILE_STAT_SAMPLE } from '../../../src/fingerprint/file-stat-fingerprint.node.js';
 import {
-  FILE_STAT_SAMPLE,
   FileStatFingerprint,
   type FingerprintContext,
   type FingerprintSource,
