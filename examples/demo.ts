@@ -33,6 +33,17 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** Quotes a word for a POSIX shell, when it needs it. */
+function shellQuote(text: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(text)) return text;
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Prints the command as it can be copied and run (while the demo's server is up). */
+function echo(args: readonly string[]): void {
+  say(`demo: $ resumable-upload ${args.map(shellQuote).join(' ')}`);
+}
+
 /** Writes `size` random bytes to `path`; returns their SHA-256 (hex). */
 async function generate(path: string, size: number): Promise<string> {
   const hash = createHash('sha256');
@@ -210,9 +221,11 @@ async function main(): Promise<boolean> {
     const sourceHash = await generate(file, SIZE);
     say(`demo: generated ${file} (64 MiB, sha256 ${sourceHash})`);
     gate = await startGate(server.endpoint, SIZE / CHUNK / 2, process.stderr.isTTY ? 40 : 0);
+    say(
+      `demo: the CLI talks to a small proxy at ${gate.endpoint} put in front of the server: it paces the chunks (so the bar can be watched) and holds the upload half-way (so Ctrl-C lands there); the upload URLs below carry the proxy's port, as the server builds them from the Host the request came to`,
+    );
 
-    say('demo: $ resumable-upload upload demo-64MiB.bin --chunk-size 1MiB --json --no-store');
-    const first = cli([
+    const uploadArgs = [
       'upload',
       file,
       '--endpoint',
@@ -221,7 +234,9 @@ async function main(): Promise<boolean> {
       '1MiB',
       '--json',
       '--no-store',
-    ]);
+    ];
+    echo(uploadArgs);
+    const first = cli(uploadArgs);
     const ended = await Promise.race([gate.held.then(() => false), first.done.then(() => true)]);
     if (ended) {
       say('demo: FAILED the upload ended before it could be interrupted');
@@ -235,12 +250,13 @@ async function main(): Promise<boolean> {
       return false;
     }
     say('demo: interrupted half-way with Ctrl-C (exit 130)');
-    say(`demo: $ resumable-upload info ${url}`);
+    echo(['info', url]);
     process.stdout.write((await cli(['info', url]).done).stdout);
 
     gate.open();
-    say(`demo: $ resumable-upload resume demo-64MiB.bin --url ${url} --json`);
-    const second = await cli(['resume', file, '--url', url, '--chunk-size', '1MiB', '--json']).done;
+    const resumeArgs = ['resume', file, '--url', url, '--chunk-size', '1MiB', '--json'];
+    echo(resumeArgs);
+    const second = await cli(resumeArgs).done;
     const result = lastJson(second.stdout);
     if (second.code !== 0 || result.ok !== true) {
       say(`demo: FAILED resuming: exit ${second.code}, output ${second.stdout}`);

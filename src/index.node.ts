@@ -41,6 +41,11 @@ TusClient satisfies new (
 export type { TusClientApi } from './client.js';
 export * from './errors/index.js';
 export {
+  FileStatFingerprint,
+  type FileStatFingerprintParts,
+  parseFileStatFingerprint,
+} from './fingerprint/file-stat-fingerprint.node.js';
+export {
   CallableFingerprint,
   Fingerprint,
   type FingerprintContext,

@@ -5,6 +5,8 @@ export interface IncrementalDigest {
   update(data: Uint8Array): void;
   /** The base64 digest, as `Upload-Checksum` carries it. */
   digest(): string;
+  /** An independent copy of the hash as it is now (to branch a digest off a running one). */
+  clone(): IncrementalDigest;
 }
 
 /** Computes the digests of the tus checksum extension on this platform. */

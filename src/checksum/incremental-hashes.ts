@@ -13,17 +13,27 @@ export type IncrementalAlgorithm = 'sha1' | 'sha256';
 
 const HASHES = { sha1, sha256 } as const;
 
-/** An incremental hash of `algorithm`: `update()` pieces, then `digest()` the bytes. */
-export function createIncrementalHash(algorithm: IncrementalAlgorithm): {
+/** An incremental hash: `update()` pieces, then `digest()` the bytes; `clone()` branches it. */
+export interface IncrementalBytesHash {
   update(data: Uint8Array): void;
   digest(): Uint8Array;
-} {
-  const hash = HASHES[algorithm].create();
+  clone(): IncrementalBytesHash;
+}
+
+/** An incremental hash of `algorithm`. */
+export function createIncrementalHash(algorithm: IncrementalAlgorithm): IncrementalBytesHash {
+  return wrap(HASHES[algorithm].create());
+}
+
+function wrap(
+  hash: ReturnType<(typeof HASHES)[IncrementalAlgorithm]['create']>,
+): IncrementalBytesHash {
   return {
     update: (data) => {
       hash.update(data);
     },
     digest: () => hash.digest(),
+    clone: () => wrap(hash.clone()),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Node's `ChecksumProvider`: node:crypto. */
-import { createHash, getHashes } from 'node:crypto';
+import { createHash, getHashes, type Hash } from 'node:crypto';
 import type { ChecksumAlgorithm } from '../types.js';
 import type { ChecksumProvider, IncrementalDigest } from './checksum-provider.js';
 
@@ -13,13 +13,16 @@ export const nodeChecksum: ChecksumProvider = {
     return createHash(algorithm).update(data).digest('base64');
   },
   incremental(algorithm: ChecksumAlgorithm): IncrementalDigest | undefined {
-    if (!available.has(algorithm)) return undefined;
-    const hash = createHash(algorithm);
-    return {
-      update: (data) => {
-        hash.update(data);
-      },
-      digest: () => hash.digest('base64'),
-    };
+    return available.has(algorithm) ? wrap(createHash(algorithm)) : undefined;
   },
 };
+
+function wrap(hash: Hash): IncrementalDigest {
+  return {
+    update: (data) => {
+      hash.update(data);
+    },
+    digest: () => hash.digest('base64'),
+    clone: () => wrap(hash.copy()),
+  };
+}

@@ -8,7 +8,11 @@
  */
 import type { ChecksumAlgorithm } from '../types.js';
 import type { ChecksumProvider, IncrementalDigest } from './checksum-provider.js';
-import { createIncrementalHash, hasIncrementalHash } from './incremental-hashes.js';
+import {
+  createIncrementalHash,
+  hasIncrementalHash,
+  type IncrementalBytesHash,
+} from './incremental-hashes.js';
 
 const WEB_CRYPTO_NAMES: Readonly<Partial<Record<ChecksumAlgorithm, string>>> = {
   sha1: 'SHA-1',
@@ -53,7 +57,14 @@ export const webCryptoChecksum: ChecksumProvider = {
   },
   incremental(algorithm: ChecksumAlgorithm): IncrementalDigest | undefined {
     if (!this.supports(algorithm) || !hasIncrementalHash(algorithm)) return undefined;
-    const hash = createIncrementalHash(algorithm);
-    return { update: (data) => hash.update(data), digest: () => toBase64(hash.digest()) };
+    return asDigest(createIncrementalHash(algorithm));
   },
 };
+
+function asDigest(hash: IncrementalBytesHash): IncrementalDigest {
+  return {
+    update: (data) => hash.update(data),
+    digest: () => toBase64(hash.digest()),
+    clone: () => asDigest(hash.clone()),
+  };
+}

@@ -2,11 +2,14 @@
  * What the CLI needs from its process, passed in so commands never touch `process`
  * directly (and never call `process.exit()`).
  */
-import type { TextSink } from './progress.js';
+import type { Readable } from 'node:stream';
+import type { TextSink } from './progress/progress-types.js';
 
 export interface CliIo {
   readonly stdout: TextSink;
   readonly stderr: TextSink;
+  /** What `upload -` reads (absent in unit tests). */
+  readonly stdin?: Readable | undefined;
   /** Calls `handler` on Ctrl-C (SIGINT) and SIGTERM; returns a function that removes it. */
   onInterrupt(handler: (signal: string) => void): () => void;
 }
@@ -16,6 +19,9 @@ export function processIo(): CliIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
     onInterrupt(handler) {
       const listener = (signal: NodeJS.Signals) => handler(signal);
       process.once('SIGINT', listener);

@@ -1,10 +1,17 @@
 /**
  * Flags shared by the commands that talk to a server, and the `TusClient` options they map
- * to. The CLI adds nothing of its own: every flag is one client option.
+ * to; and the URL store the CLI uses (a `FileUrlStorage` at `--store-file`, fingerprints
+ * that need no full read: `FileStatFingerprint`).
  */
 
-import type { ChecksumAlgorithm } from '../index.node.js';
-import { FileUrlStorage, TusClient } from '../index.node.js';
+import type { ChecksumAlgorithm, TusClientOptions, UrlStorage } from '../index.node.js';
+import {
+  defaultUrlStoragePath,
+  FileStatFingerprint,
+  FileUrlStorage,
+  TusClient,
+} from '../index.node.js';
+import { SizedUrlStorage } from './batch/sized-url-storage.js';
 import { parseHeader } from './flag-values.js';
 import { CliUsageError } from './units.js';
 
@@ -16,20 +23,11 @@ export interface ClientFlags {
   retries?: number | undefined;
   retryDelay?: number | undefined;
   insecure?: boolean | undefined;
+  /** `undefined` (`auto`): the library's choice. */
   chunkSize?: number | undefined;
   checksum?: ChecksumAlgorithm | boolean | undefined;
-  store?: boolean | undefined;
-  storeFile?: string | undefined;
-}
-
-export type TusClientOptions = NonNullable<ConstructorParameters<typeof TusClient>[1]>;
-
-/** Whether this build of the library has the option or method named (added later by others). */
-export function clientSupports(feature: 'storeUrl' | 'parallelUploads'): boolean {
-  const proto = TusClient.prototype as unknown as Record<string, unknown>;
-  if (feature === 'storeUrl') return typeof proto.findPreviousUploads === 'function';
-  // parallelUploads came with the concatenation methods.
-  return typeof proto.createFinalUpload === 'function';
+  /** `--limit-rate`: bytes per second for all the requests of the command. */
+  limitRate?: number | undefined;
 }
 
 /** `--header` values → a header record; a bad one is a usage error that hides the value. */
@@ -46,8 +44,23 @@ export function headersFrom(raw: readonly string[]): Record<string, string> {
   return headers;
 }
 
-/** The `TusClient` options for `flags`. */
-export function clientOptions(flags: ClientFlags): TusClientOptions {
+/** The URL store of the CLI: where it is, and the storage. */
+export interface CliUrlStore {
+  path: string;
+  storage: UrlStorage;
+}
+
+/** The URL store at `storeFile` (or the library's default path). */
+export function openUrlStore(
+  storeFile: string | undefined,
+  warn: (message: string) => void,
+): CliUrlStore {
+  const path = storeFile ?? defaultUrlStoragePath();
+  return { path, storage: new SizedUrlStorage(new FileUrlStorage({ path, onWarning: warn })) };
+}
+
+/** The `TusClient` options for `flags`, with `store` when URLs are remembered. */
+export function clientOptions(flags: ClientFlags, store?: CliUrlStore): TusClientOptions {
   const options: Record<string, unknown> = {};
   const headers = headersFrom(flags.header);
   if (Object.keys(headers).length > 0) options.headers = headers;
@@ -57,10 +70,14 @@ export function clientOptions(flags: ClientFlags): TusClientOptions {
   if (flags.insecure === true) options.verifyTlsCert = false;
   if (flags.chunkSize !== undefined) options.chunkSize = flags.chunkSize;
   if (flags.checksum !== undefined) options.checksum = flags.checksum;
-  if (flags.store === true) {
+  if (flags.limitRate !== undefined) options.maxBytesPerSecond = flags.limitRate;
+  if (store !== undefined) {
     options.storeUrl = true;
-    if (flags.storeFile !== undefined)
-      options.urlStorage = new FileUrlStorage({ path: flags.storeFile });
+    options.urlStorage = store.storage;
+    options.fingerprinter = new FileStatFingerprint();
+    // The CLI forgets an entry itself, once the batch journal has the file: a kill in
+    // between then finds a complete upload (one HEAD), never uploads the file again.
+    options.removeFingerprintOnSuccess = false;
   }
   return options as TusClientOptions;
 }
@@ -69,9 +86,9 @@ export function clientOptions(flags: ClientFlags): TusClientOptions {
  * A client for `endpoint`. Option validation errors of the library (TypeError, RangeError)
  * become usage errors (exit 2): the flags were checked already, so this is a safety net.
  */
-export function createClient(endpoint: string, flags: ClientFlags): TusClient {
+export function createClient(endpoint: string, flags: ClientFlags, store?: CliUrlStore): TusClient {
   try {
-    return new TusClient(endpoint, clientOptions(flags));
+    return new TusClient(endpoint, clientOptions(flags, store));
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError) {
       throw new CliUsageError(error.message);

@@ -48,9 +48,10 @@ export function addRequestFlags(command: Command): Command {
         .default([], 'none'),
     )
     .addOption(
-      new Option('--timeout <duration>', 'per-request timeout, e.g. 30s, 2m').argParser(
-        checked(parseDuration),
-      ),
+      new Option(
+        '--timeout <duration>',
+        'fail a request (and retry) when nothing moves for this long, e.g. 30s',
+      ).argParser(checked(parseDuration)),
     )
     .addOption(
       new Option('--retries <n>', 'retries per chunk after a failure').argParser(
@@ -68,17 +69,45 @@ export function addRequestFlags(command: Command): Command {
     .addOption(new Option('-v, --verbose', 'show the full cause chain of errors'));
 }
 
+/** `--store-file` (of every command that reads or writes the URL store). */
+export function addStoreFile(command: Command): Command {
+  return command.addOption(
+    new Option('--store-file <path>', 'where upload URLs are remembered')
+      .env('RESUMABLE_UPLOAD_STORE_FILE')
+      .default(undefined, 'the library default, see docs/resume.md'),
+  );
+}
+
+/** `10MiB`, `10MiB/s`, `500K`: bytes per second, at least 1. */
+export function parseRate(text: string): number {
+  const rate = parseSize(text.trim().replace(/\/s$/i, ''));
+  if (rate < 1) throw new RangeError(`'${text}' must be at least 1 byte per second`);
+  return rate;
+}
+
 /** Flags of `upload` and `resume`. */
 export function addTransferFlags(command: Command): Command {
   return command
     .addOption(
-      new Option('-c, --chunk-size <size>', 'bytes per PATCH request, e.g. 8MiB').argParser(
-        checked((text) => {
-          const size = parseSize(text);
-          if (size < 1) throw new RangeError(`'${text}' must be at least 1 byte`);
-          return size;
-        }),
-      ),
+      new Option(
+        '-c, --chunk-size <size>',
+        "bytes per PATCH request, e.g. 8MiB, or 'auto' (the library sizes them)",
+      )
+        .argParser(
+          checked((text): number | undefined => {
+            if (text.trim().toLowerCase() === 'auto') return undefined;
+            const size = parseSize(text);
+            if (size < 1) throw new RangeError(`'${text}' must be at least 1 byte`);
+            return size;
+          }),
+        )
+        .default(undefined, 'auto'),
+    )
+    .addOption(
+      new Option(
+        '--limit-rate <rate>',
+        'most bytes per second for all uploads of the command together, e.g. 10MiB',
+      ).argParser(checked(parseRate)),
     )
     .addOption(
       new Option(
@@ -100,7 +129,9 @@ export function addTransferFlags(command: Command): Command {
         )
         .default(5000, '5s'),
     )
-    .addOption(new Option('-q, --quiet', 'no progress output'));
+    .addOption(new Option('-q, --quiet', 'no progress output'))
+    .addOption(new Option('--store', 'remember upload URLs to resume across runs (default)'))
+    .addOption(new Option('--no-store', 'do not remember upload URLs (nor the batch journal)'));
 }
 
 /** Flags of `upload` only. */
@@ -121,11 +152,13 @@ export function addUploadFlags(command: Command): Command {
         checked((text) => parseInteger(text, 1, 64)),
       ),
     )
-    .addOption(new Option('--store', 'remember upload URLs to resume across runs (default)'))
-    .addOption(new Option('--no-store', 'do not remember upload URLs'))
     .addOption(
-      new Option('--store-file <path>', 'where upload URLs are remembered')
-        .env('RESUMABLE_UPLOAD_STORE_FILE')
-        .default(undefined, 'the library default, see docs/resume.md'),
+      new Option('-r, --recursive', 'upload the files inside directories, with their relativePath'),
+    )
+    .addOption(
+      new Option(
+        '--size <size>',
+        'the size of standard input (-), when known: else deferred',
+      ).argParser(checked(parseSize)),
     );
 }

@@ -11,6 +11,7 @@ import {
   serverInfoCommand,
 } from './commands/requests.js';
 import { type ServeFlags, serveCommand } from './commands/serve.js';
+import { forgetCommand, listCommand, type StoreFlags } from './commands/stored.js';
 import {
   type ResumeFlags,
   resumeCommand,
@@ -20,13 +21,14 @@ import {
 import {
   addEndpoint,
   addRequestFlags,
+  addStoreFile,
   addTransferFlags,
   addUploadFlags,
   checked,
   parseUrlArgument,
 } from './flags.js';
 import { EXIT_OK, EXIT_USAGE, errorLines, exitCodeFor } from './report-error.js';
-import { parseInteger } from './units.js';
+import { CliUsageError, parseInteger } from './units.js';
 
 export const VERSION = '0.1.0';
 
@@ -43,14 +45,18 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     })
     .showSuggestionAfterError(true);
 
-  addUploadFlags(
-    addTransferFlags(
-      addRequestFlags(
-        addEndpoint(
-          program
-            .command('upload')
-            .description('upload files; prints each upload URL')
-            .argument('<file...>', 'files to upload'),
+  addStoreFile(
+    addUploadFlags(
+      addTransferFlags(
+        addRequestFlags(
+          addEndpoint(
+            program
+              .command('upload')
+              .description(
+                'upload files (a directory with --recursive, - for stdin); prints URL  FILE per file',
+              )
+              .argument('<file...>', 'files, directories (with --recursive) or - (standard input)'),
+          ),
         ),
       ),
     ),
@@ -58,20 +64,45 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     setCode(await uploadCommand(files, flags, io));
   });
 
-  addTransferFlags(
-    addRequestFlags(
-      program
-        .command('resume')
-        .description('continue an upload from the offset the server holds')
-        .argument('<file>', 'the file being uploaded')
-        .addOption(
-          new Option('-u, --url <url>', 'the upload URL')
-            .argParser(parseUrlArgument)
-            .makeOptionMandatory(),
-        ),
+  addStoreFile(
+    addTransferFlags(
+      addRequestFlags(
+        program
+          .command('resume')
+          .description('continue an upload from the offset the server holds')
+          .argument('<file>', 'the file being uploaded')
+          .addOption(
+            new Option(
+              '-u, --url <url>',
+              'the upload URL (default: the one stored for the file)',
+            ).argParser(parseUrlArgument),
+          ),
+      ),
     ),
   ).action(async (file: string, flags: ResumeFlags) => {
     setCode(await resumeCommand(file, flags, io));
+  });
+
+  addStoreFile(
+    addRequestFlags(
+      program
+        .command('list')
+        .description('show the unfinished uploads in the URL store')
+        .addOption(new Option('--check', "ask the server for each upload's offset and length")),
+    ),
+  ).action(async (flags: StoreFlags) => {
+    setCode(await listCommand(flags, io));
+  });
+
+  addStoreFile(
+    addRequestFlags(
+      program
+        .command('forget')
+        .description("remove a file's (or a URL's) entry from the URL store")
+        .argument('<file-or-url>', 'the file, or the upload URL'),
+    ),
+  ).action(async (target: string, flags: StoreFlags) => {
+    setCode(await forgetCommand(target, flags, io));
   });
 
   addRequestFlags(
@@ -118,6 +149,14 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   return program;
 }
 
+/** A usage error with `--json`: the same one-line message, as an object on stdout. */
+function writeUsageJson(io: CliIo, message: string): void {
+  const text = message.replace(/^error: /, '').replace(/\n(?=\(Did you mean)/, ' ');
+  io.stdout.write(
+    `${JSON.stringify({ ok: false, error: { code: 'USAGE', message: text, method: null, status: null } })}\n`,
+  );
+}
+
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code = EXIT_OK;
@@ -130,7 +169,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (error instanceof CommanderError) {
       // commander printed its one-line message already; help and --version exit 0.
-      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      if (error.exitCode === 0) return EXIT_OK;
+      if (argv.includes('--json')) writeUsageJson(io, error.message);
+      return EXIT_USAGE;
+    }
+    if (argv.includes('--json') && error instanceof CliUsageError) {
+      writeUsageJson(io, error.message);
     }
     const verbose = argv.includes('--verbose') || argv.includes('-v');
     for (const line of errorLines(error, verbose)) io.stderr.write(`${line}\n`);

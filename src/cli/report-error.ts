@@ -3,7 +3,8 @@
  * Exit codes: 0 done, 1 a network/server/input failure, 2 a bad flag or argument,
  * 130 interrupted (Ctrl-C).
  */
-import { isTusError, type TusError } from '../index.node.js';
+import { isTusError, redactUrl, type TusError } from '../index.node.js';
+import { showUrlsIn } from './show-url.js';
 import { CliUsageError } from './units.js';
 
 export const EXIT_OK = 0;
@@ -53,9 +54,33 @@ export function describeError(error: unknown): string {
   return `${message} (${request.method ?? 'request'} ${request.url}${status})`;
 }
 
-/** The one-line message, then with `verbose` every cause and the root's stack. */
+/** The first error in the chain whose response was an HTML page. */
+function htmlAnswer(error: unknown): TusError | undefined {
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e !== undefined && !seen.has(e); e = causeOf(e)) {
+    seen.add(e);
+    if (!isTusError(e)) continue;
+    const type = e.responseHeaders?.['content-type'] ?? '';
+    const body = (e.responseBody ?? '').trimStart().slice(0, 64).toLowerCase();
+    if (/text\/html|application\/xhtml/i.test(type) || /^<(!doctype html|html)/.test(body))
+      return e;
+  }
+  return undefined;
+}
+
+/** Lines that suggest what is wrong: an HTML page where a tus server was expected. */
+export function hintLines(error: unknown): string[] {
+  const html = htmlAnswer(error);
+  if (html === undefined) return [];
+  const where = html.url === undefined ? 'the server' : redactUrl(html.url);
+  return [
+    `hint: ${where} answered with an HTML page, not a tus response: is this a tus endpoint? (our server's is http://HOST:PORT/files/)`,
+  ];
+}
+
+/** The one-line message (and any hint), then with `verbose` every cause and the root's stack. */
 export function errorLines(error: unknown, verbose: boolean): string[] {
-  const lines = [`error: ${describeError(error)}`];
+  const lines = [`error: ${showUrlsIn(describeError(error))}`, ...hintLines(error)];
   if (!verbose) return lines;
   const seen = new Set<unknown>([error]);
   let last: unknown = error;
@@ -64,11 +89,14 @@ export function errorLines(error: unknown, verbose: boolean): string[] {
     lines.push(`${indent}code: ${e.code}`);
     if (e.method !== undefined || e.url !== undefined) {
       const status = e.status === undefined ? '' : ` → ${e.status}`;
-      lines.push(`${indent}request: ${e.method ?? '?'} ${e.url ?? '?'}${status}`);
+      lines.push(
+        `${indent}request: ${e.method ?? '?'} ${e.url === undefined ? '?' : redactUrl(e.url)}${status}`,
+      );
     }
     if (e.responseBody !== undefined && e.responseBody !== '') {
       const body = e.responseBody.replace(/\s+/g, ' ').trim();
-      lines.push(`${indent}response: ${body.length > 200 ? `${body.slice(0, 200)}…` : body}`);
+      const cut = body.length > 200 ? `${body.slice(0, 200)}…` : body;
+      lines.push(`${indent}response: ${showUrlsIn(cut)}`);
     }
   };
   detail(error, '  ');
@@ -78,7 +106,7 @@ export function errorLines(error: unknown, verbose: boolean): string[] {
     const name = e instanceof Error ? e.name : typeof e;
     const code = (e as { code?: unknown } | null)?.code;
     const suffix = !isTusError(e) && typeof code === 'string' ? ` [${code}]` : '';
-    lines.push(`  caused by: ${name}: ${messageOf(e)}${suffix}`);
+    lines.push(`  caused by: ${name}: ${showUrlsIn(messageOf(e))}${suffix}`);
     detail(e, '    ');
   }
   if (last instanceof Error && last.stack !== undefined && !isTusError(last)) {

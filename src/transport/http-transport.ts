@@ -60,6 +60,12 @@ export interface HttpResponse {
   headers: Record<string, string>;
   /** The response body as text, truncated to `maxResponseBody`. */
   body: string;
+  /**
+   * Ms this request spent opening its connection (DNS, TCP, TLS) before sending; `0` on a
+   * reused keep-alive connection; `undefined` where the platform does not tell (browsers).
+   * Timing a round trip means leaving it out.
+   */
+  connectMs?: number | undefined;
 }
 
 export interface HttpTransport {

@@ -7,6 +7,7 @@
  */
 import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, request } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
 import { TusError, type TusErrorDetails, TusNetworkError } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
 import { watchAbort } from './abort-watch.js';
@@ -137,7 +138,18 @@ function send(
     fail(networkError(cause));
     return;
   }
-  clientRequest.on('socket', () => watchdog.alive());
+  /** Ms from the request's start until its socket could send (0 when reused). */
+  let connectMs = 0;
+  const started = performance.now();
+  clientRequest.on('socket', (socket: Socket) => {
+    watchdog.alive();
+    if (!socket.connecting) return;
+    const ready = parsed.protocol === 'https:' ? 'secureConnect' : 'connect';
+    socket.once(ready, () => {
+      connectMs = performance.now() - started;
+      watchdog.alive();
+    });
+  });
   const onInterim = req.onInterimResponse;
   if (onInterim !== undefined) {
     clientRequest.on('information', (info) => {
@@ -160,7 +172,7 @@ function send(
     // body anyway makes the parser fail the socket ("Data after Connection: close") once
     // the answer is here: settled first, that failure is ignored.
     if (method === 'HEAD') {
-      succeed({ status, headers: headersOf(response), body: '' });
+      succeed({ status, headers: headersOf(response), body: '', connectMs });
       response.resume();
       return;
     }

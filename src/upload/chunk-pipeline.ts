@@ -16,6 +16,7 @@ import { TusInputError } from '../errors/index.js';
 import type { UploadSource } from '../sources/upload-source.js';
 import type { RequestBody, StreamedBody } from '../transport/http-transport.js';
 import type { ChecksumAlgorithm } from '../types.js';
+import { ForwardDigest } from './forward-digest.js';
 
 /** A chunk ready to send: its body and, when checksums are on, the body's base64 digest. */
 export interface PreparedChunk {
@@ -77,6 +78,8 @@ export class ChunkPipeline {
   readonly #checksum: ChecksumProvider;
   readonly #algorithm: ChecksumAlgorithm | undefined;
   #ahead: Ahead | undefined;
+  /** Hashing ahead of a chunk whose size is not decided yet. */
+  #forward: ForwardDigest | undefined;
   readonly #pool = new BufferPool();
   /** The buffer of the chunk `take` handed out last (on the wire until the next `take`). */
   #lent: Uint8Array | undefined;
@@ -93,8 +96,8 @@ export class ChunkPipeline {
 
   /**
    * The largest chunk this input can be sent in without holding more than a few MiB:
-   * unbounded for files and bytes in memory, `STREAM_CHUNK_MAX` for a stream, and
-   * `IN_MEMORY_MAX` for a Blob whose digest can only be computed in one piece.
+   * unbounded for files, Blobs and bytes in memory, `STREAM_CHUNK_MAX` for a stream, and
+   * `BLOB_ONE_SHOT_MAX` for a Blob whose digest can only be computed in one piece.
    */
   get maxChunk(): number {
     const source = this.#source;
@@ -104,7 +107,7 @@ export class ChunkPipeline {
       this.#algorithm !== undefined &&
       this.#incremental() === undefined
     ) {
-      return IN_MEMORY_MAX;
+      return BLOB_ONE_SHOT_MAX;
     }
     return Number.POSITIVE_INFINITY;
   }
@@ -123,9 +126,35 @@ export class ChunkPipeline {
       return ahead.chunk;
     }
     if (ahead !== undefined) this.#drop(ahead);
+    const forward = this.#forward;
+    this.#forward = undefined;
     const buffer = this.#borrow(length);
     this.#lent = buffer;
+    if (forward !== undefined && forward.start === start && length <= forward.reach) {
+      return this.#prepare(start, length, buffer, () => forward.digestOf(length));
+    }
+    forward?.stop();
     return this.#prepare(start, length, buffer);
+  }
+
+  /**
+   * Hashes forward from `start` (towards `end` at most) while the size of the chunk that
+   * starts there is not decided yet (forward-digest.ts): `take(start, n)` then finds its
+   * digest ready for any `n`. Only with a checksum, an incremental hash and an input that
+   * can go back; otherwise nothing is prepared.
+   */
+  prefetchForward(start: number, end: number): void {
+    this.discard();
+    const algorithm = this.#algorithm;
+    if (algorithm === undefined || !this.#source.seekable || end <= start) return;
+    if (this.#incremental() === undefined) return;
+    this.#forward = new ForwardDigest({
+      start,
+      end,
+      pieceBytes: PIECE_BYTES,
+      read: (at, length, into) => this.#readPiece(at, length, into),
+      createHash: () => this.#incremental()!,
+    });
   }
 
   /**
@@ -152,21 +181,26 @@ export class ChunkPipeline {
   discard(): void {
     if (this.#ahead !== undefined) this.#drop(this.#ahead);
     this.#ahead = undefined;
+    this.#forward?.stop();
+    this.#forward = undefined;
   }
 
+  /** The chunk's body and digest (`digestOf`: a digest prepared otherwise, forward-digest.ts). */
   async #prepare(
     start: number,
     length: number,
     buffer: Uint8Array | undefined,
+    digestOf?: () => Promise<string>,
   ): Promise<PreparedChunk> {
     const source = this.#source;
+    const digestOfRange = () => digestOf?.() ?? this.#digestOfRange(start, length);
     if (source.slice !== undefined) {
       const body = source.slice(start, length);
       if (body.size !== length) this.#short(start, body.size, length);
-      return { start, length, body, digest: await this.#digestOfRange(start, length) };
+      return { start, length, body, digest: await digestOfRange() };
     }
     if (source.readInto !== undefined && length > IN_MEMORY_MAX && this.#canStream()) {
-      const digest = await this.#digestOfRange(start, length);
+      const digest = await digestOfRange();
       return { start, length, body: this.#streamed(start, length), digest };
     }
     const data =
@@ -176,7 +210,11 @@ export class ChunkPipeline {
     if (data.byteLength !== length) this.#short(start, data.byteLength, length);
     const algorithm = this.#algorithm;
     const digest =
-      algorithm === undefined ? undefined : await this.#checksum.digest(algorithm, data);
+      digestOf !== undefined
+        ? await digestOf()
+        : algorithm === undefined
+          ? undefined
+          : await this.#checksum.digest(algorithm, data);
     return { start, length, body: data, digest };
   }
 
@@ -231,19 +269,31 @@ export class ChunkPipeline {
     return hash.digest();
   }
 
-  /** The range as pieces read when the transport asks for them, one read ahead. */
+  /**
+   * The range as pieces read when the transport asks for them, one read ahead, into three
+   * buffers in turn: the transport asks for a piece only once the one before has left
+   * (node-body.node.ts waits for the socket), so the piece two back is free again.
+   */
   #streamed(start: number, length: number): StreamedBody {
-    const read = (at: number, bytes: number) => this.#readPiece(at, bytes);
+    const read = (at: number, bytes: number, into: Uint8Array) => this.#readPiece(at, bytes, into);
     return {
       length,
       async *pieces() {
+        const ring: Uint8Array[] = [0, 1, 2].map(() => new Uint8Array(PIECE_BYTES));
         const end = start + length;
-        let next: Promise<Uint8Array> | undefined = read(start, Math.min(PIECE_BYTES, length));
+        let turn = 0;
+        let next: Promise<Uint8Array> | undefined = read(
+          start,
+          Math.min(PIECE_BYTES, length),
+          ring[0]!,
+        );
         try {
           for (let at = start; next !== undefined; ) {
             const piece: Uint8Array = await next;
+            ring[turn] = new Uint8Array(piece.buffer);
             at += piece.byteLength;
-            next = at < end ? read(at, Math.min(PIECE_BYTES, end - at)) : undefined;
+            turn = (turn + 1) % ring.length;
+            next = at < end ? read(at, Math.min(PIECE_BYTES, end - at), ring[turn]!) : undefined;
             yield piece;
           }
         } finally {

@@ -7,8 +7,10 @@
  * what the server refused with 413.
  *
  * The model: a chunk of `s` bytes takes `rtt + s / rate`. `rtt` is the shortest recent
- * request without a body (the creation POST, a HEAD, OPTIONS); `rate` comes from each
- * chunk's time less `rtt`. Pure: the uploader measures and reports, this decides; no clock.
+ * request without a body (the creation POST, a HEAD, OPTIONS; connection set-up left out
+ * where the platform tells it), or less when two chunks of different sizes show it (the
+ * line through their times); `rate` comes from each chunk's time less `rtt`. Pure: the
+ * uploader measures and reports, this decides; no clock.
  */
 
 /** The first chunk of an adaptive upload (the seed's size). */
@@ -31,13 +33,16 @@ export interface ChunkSizer {
   readonly adaptive: boolean;
   /** The size the next chunk would have with unlimited bytes left. */
   readonly current: number;
+  /** The largest chunk this sizer could ask for next. */
+  readonly largest: number;
   /** The next chunk's size when `remaining` bytes are left (`Infinity`: unknown). */
   next(remaining: number): number;
   /**
    * What `next(remaining)` will likely be once the chunk of `bytes` now on the wire
-   * succeeds in the time the model expects (to prepare that chunk meanwhile).
+   * succeeds in the time the model expects (to prepare that chunk meanwhile); `undefined`
+   * when it cannot be foreseen yet (no rate measured).
    */
-  expectedNext(bytes: number, remaining: number): number;
+  expectedNext(bytes: number, remaining: number): number | undefined;
   /** A request without a body took `ms` (a round trip to the server). */
   roundTrip(ms: number): void;
   /** A chunk of `bytes` was sent and answered in `ms` (from the request's start). */
@@ -57,6 +62,10 @@ export class FixedChunkSize implements ChunkSizer {
 
   constructor(size: number) {
     this.current = size;
+  }
+
+  get largest(): number {
+    return this.current;
   }
 
   next(remaining: number): number {
@@ -114,6 +123,8 @@ export class AdaptiveChunkSize implements ChunkSizer {
   #accepted = 0;
   /** After a 413: the most bytes a chunk may have (never probed above again). */
   #limit = Number.POSITIVE_INFINITY;
+  /** The chunk before (bytes and ms), for the round trip its line with the next shows. */
+  #previous: { bytes: number; ms: number } | undefined;
 
   constructor(settings: AdaptiveSettings = {}) {
     this.#max = Math.max(
@@ -128,6 +139,10 @@ export class AdaptiveChunkSize implements ChunkSizer {
     return this.#size;
   }
 
+  get largest(): number {
+    return Math.min(this.#ceiling(), this.#size * MAX_GROWTH * 1.25);
+  }
+
   next(remaining: number): number {
     const size = this.#size;
     // No short last chunk: what is left within a quarter more than the size goes in one.
@@ -135,14 +150,23 @@ export class AdaptiveChunkSize implements ChunkSizer {
     return Math.min(size, remaining);
   }
 
-  expectedNext(bytes: number, remaining: number): number {
-    if (this.#rate === undefined) return this.next(remaining);
-    const saved = { size: this.#size, rate: this.#rate, accepted: this.#accepted };
+  expectedNext(bytes: number, remaining: number): number | undefined {
+    // Before any rate is known the next size cannot be foreseen.
+    if (this.#rate === undefined) return undefined;
+    const saved = {
+      size: this.#size,
+      rate: this.#rate,
+      accepted: this.#accepted,
+      rtt: this.#rtt,
+      previous: this.#previous,
+    };
     this.chunkDone(bytes, (this.#rtt ?? 0) + bytes / this.#rate);
     const expected = this.next(remaining);
     this.#size = saved.size;
     this.#rate = saved.rate;
     this.#accepted = saved.accepted;
+    this.#rtt = saved.rtt;
+    this.#previous = saved.previous;
     return expected;
   }
 
@@ -156,6 +180,7 @@ export class AdaptiveChunkSize implements ChunkSizer {
   chunkDone(bytes: number, ms: number): void {
     if (bytes <= 0 || !(ms >= 0)) return;
     if (bytes > this.#accepted) this.#accepted = bytes;
+    this.#fitRoundTrip(bytes, ms);
     const rtt = this.#rtt ?? 0;
     // At least a tenth of the time is the bytes' own: a noisy round trip cannot make it ~0.
     const sending = Math.max(ms - rtt, ms * 0.1, 0.01);
@@ -179,6 +204,20 @@ export class AdaptiveChunkSize implements ChunkSizer {
       if (sendMs <= MAX_CHUNK_MS) target = Math.max(target, Math.min(this.#size, bytes));
     }
     this.#size = this.#clamp(target);
+  }
+
+  /**
+   * Two chunks of clearly different sizes: the time at size 0 of the line through them is
+   * the round trip as the chunks see it. A shorter one than measured wins (the creation may
+   * have paid a connection's set-up the platform could not tell apart).
+   */
+  #fitRoundTrip(bytes: number, ms: number): void {
+    const before = this.#previous;
+    this.#previous = { bytes, ms };
+    if (before === undefined || bytes < before.bytes * 2 || !(ms > before.ms)) return;
+    const perByte = (ms - before.ms) / (bytes - before.bytes);
+    const fitted = before.ms - before.bytes * perByte;
+    if (fitted > 0 && (this.#rtt === undefined || fitted < this.#rtt)) this.#rtt = fitted;
   }
 
   chunkFailed(): void {

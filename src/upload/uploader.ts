@@ -288,7 +288,7 @@ export class Uploader {
       onLocation: (url) => this.#located(url),
       inputSha256: this.#settings.inputSha256,
     });
-    const ms = performance.now() - began;
+    const ms = performance.now() - began - (created.connectMs ?? 0);
     if (body !== undefined) this.#sizer?.chunkDone(created.offset, ms);
     else if (this.#sizer !== undefined) this.#sizer.roundTrip(ms);
     else this.#earlyRoundTrip = ms;
@@ -319,7 +319,7 @@ export class Uploader {
     this.#lastBodyBytes = 0;
     const began = performance.now();
     const state = await this.#ctx.protocol.offset(this.#ctx.requester, url, this.#settings.signal);
-    const ms = performance.now() - began;
+    const ms = performance.now() - began - (state.connectMs ?? 0);
     if (this.#sizer !== undefined) this.#sizer.roundTrip(ms);
     else this.#earlyRoundTrip = ms;
     const details = { method: 'HEAD', url: displayUrl(url), status: state.status };
@@ -370,9 +370,9 @@ export class Uploader {
       onUploadProgress: (sent) => this.#progress.sending(start + sent),
     });
     this.#prefetchAfter(end, length);
-    const { offset, status } = await sending;
+    const { offset, status, connectMs } = await sending;
     this.#check(url, start, length, offset, status);
-    this.#sizer!.chunkDone(length, performance.now() - began);
+    this.#sizer!.chunkDone(length, performance.now() - began - (connectMs ?? 0));
     this.#tooLarge = 0;
     if (declareLength !== undefined) this.#declare = false;
     this.#offset = offset;
@@ -403,12 +403,20 @@ export class Uploader {
     }
   }
 
-  /** Prepares the chunk after `end` while this one is sent, sized as if this one succeeds. */
+  /**
+   * Prepares the chunk after `end` while this one is sent: sized as the sizer expects it,
+   * or, while that cannot be foreseen (no rate yet), hashed forward for any size it may get.
+   */
   #prefetchAfter(end: number, length: number): void {
     if (this.#size === undefined || end >= this.#target) return;
     const remaining = this.#target - end;
-    const expected = this.#withinLimits(this.#sizer!.expectedNext(length, remaining), remaining);
-    this.#pipeline!.prefetch(end, expected);
+    const next = this.#sizer!.expectedNext(length, remaining);
+    const expected = next === undefined ? undefined : this.#withinLimits(next, remaining);
+    if (expected !== undefined) this.#pipeline!.prefetch(end, expected);
+    else {
+      const ahead = this.#withinLimits(Math.min(remaining, this.#sizer!.largest), remaining);
+      this.#pipeline!.prefetchForward(end, end + ahead);
+    }
   }
 
   /**

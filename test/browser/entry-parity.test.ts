@@ -9,7 +9,13 @@ import * as browser from '../../src/index.browser.js';
 import * as node from '../../src/index.node.js';
 import { bundlePath, readBundle } from './helpers/browser-env.js';
 
-const NODE_ONLY = ['FileUrlStorage', 'defaultUrlStoragePath', 'nodePlatform'];
+const NODE_ONLY = [
+  'FileUrlStorage',
+  'defaultUrlStoragePath',
+  'nodePlatform',
+  'FileStatFingerprint',
+  'parseFileStatFingerprint',
+];
 const BROWSER_ONLY = ['FileFingerprint', 'WebStorageUrlStorage', 'browserPlatform'];
 
 describe('entry points', () => {

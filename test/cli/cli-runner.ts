@@ -30,7 +30,8 @@ export function cliNodeArgs(): string[] {
   if (existsSync(DIST) && statSync(DIST).mtimeMs >= newestSource(join(ROOT, 'src'))) {
     return [DIST];
   }
-  return ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts')];
+  // tsx by its resolved URL: the child may run in a folder without node_modules.
+  return ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli', 'main.ts')];
 }
 
 export interface CliRun {
@@ -43,6 +44,8 @@ export interface CliRun {
 export interface SpawnOptions {
   env?: Record<string, string>;
   cwd?: string;
+  /** Written to the child's standard input, which is then closed (else it has none). */
+  input?: Buffer | undefined;
 }
 
 /** A running CLI child with its output so far. */
@@ -52,6 +55,8 @@ export interface CliChild {
   stderr(): string;
   /** Resolves when stderr (or stdout) matches `pattern`; rejects if the child ends first. */
   waitFor(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<RegExpMatchArray>;
+  /** Resolves when `test` (of stdout, stderr) holds; rejects if the child ends first. */
+  waitUntil(test: (stdout: string, stderr: string) => boolean): Promise<void>;
   /** Resolves when the child ended. */
   done: Promise<CliRun>;
 }
@@ -60,8 +65,9 @@ export function spawnCli(args: readonly string[], options: SpawnOptions = {}): C
   const child = spawn(process.execPath, [...cliNodeArgs(), ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', RESUMABLE_UPLOAD_STORE_FILE: TEST_STORE, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   let stdout = '';
   let stderr = '';
   const waiters = new Set<() => void>();
@@ -91,6 +97,21 @@ export function spawnCli(args: readonly string[], options: SpawnOptions = {}): C
     stdout: () => stdout,
     stderr: () => stderr,
     done,
+    waitUntil(test) {
+      return new Promise((resolveWait, rejectWait) => {
+        const check = () => {
+          if (test(stdout, stderr)) {
+            waiters.delete(check);
+            resolveWait();
+          } else if (ended || child.exitCode !== null) {
+            waiters.delete(check);
+            rejectWait(new Error(`CLI ended before the awaited output.\nstderr: ${stderr}`));
+          }
+        };
+        waiters.add(check);
+        check();
+      });
+    },
     waitFor(pattern, stream = 'stderr') {
       return new Promise((resolveWait, rejectWait) => {
         const check = () => {

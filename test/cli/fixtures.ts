@@ -39,3 +39,20 @@ export function jsonLines(stdout: string): Array<Record<string, unknown>> {
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
+
+/** The plain result lines of `upload` (`URL  FILE`), as a map from file to URL. */
+export function resultLines(stdout: string): Map<string, string> {
+  const results = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const match = /^(\S+) {2}(.+?)( {2}\(already done\))?$/.exec(line);
+    if (match?.[1] !== undefined && match[2] !== undefined) results.set(match[2], match[1]);
+  }
+  return results;
+}
+
+/** The URL of the only result line of `stdout`. */
+export function onlyUrl(stdout: string): string {
+  const urls = [...resultLines(stdout).values()];
+  if (urls.length !== 1 || urls[0] === undefined) throw new Error(`not one result: ${stdout}`);
+  return urls[0];
+}

@@ -31,3 +31,9 @@ export function useGatedServer(): GatedSuite {
   });
   return suite;
 }
+
+/** `upload FILE` through the suite's gate in 64 KiB chunks, then `extra`. */
+export function gatedUpload(suite: GatedSuite, file: string, ...extra: string[]): string[] {
+  const endpoint = suite.proxy.endpointFor(suite.server.endpoint);
+  return ['upload', file, '-e', endpoint, '--chunk-size', '64KiB', ...extra];
+}

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { startOurServer } from '../helpers/our-server.js';
 import { runCli } from './cli-runner.js';
-import { jsonLines, makeTempDir, type TempDir } from './fixtures.js';
+import { jsonLines, makeTempDir, onlyUrl, type TempDir } from './fixtures.js';
 
 type OurServer = Awaited<ReturnType<typeof startOurServer>>;
 
@@ -18,7 +19,7 @@ describe('cli info / delete / server-info (child process, our server)', () => {
     const file = await dir.file('info.bin', 5000);
     const run = await runCli(['upload', file, '-e', server.endpoint, '--no-store', '--quiet']);
     assert.equal(run.code, 0, run.stderr);
-    url = run.stdout.trim();
+    url = onlyUrl(run.stdout);
   });
   after(async () => {
     await server.close();
@@ -62,7 +63,7 @@ describe('cli info / delete / server-info (child process, our server)', () => {
     const file = await dir.file('gone.bin', 3000);
     const up = await runCli(['upload', file, '-e', server.endpoint, '--no-store', '--quiet']);
     assert.equal(up.code, 0, up.stderr);
-    const target = up.stdout.trim();
+    const target = onlyUrl(up.stdout);
     assert.ok(existsSync(server.dataPath(target)));
     const del = await runCli(['delete', target]);
     assert.equal(del.code, 0, del.stderr);
@@ -83,5 +84,68 @@ describe('cli info / delete / server-info (child process, our server)', () => {
     assert.equal(info.code, 1);
     assert.ok(info.stderr.trim().split('\n').length > 1, info.stderr);
     assert.match(info.stderr, /code: TUS_ERR/);
+  });
+
+  it('--json failures of info, delete and server-info: an object with ok:false on stdout', async () => {
+    const missing = `${server.endpoint.replace(/\/?$/, '/')}0000`;
+    for (const args of [
+      ['info', missing],
+      ['delete', missing],
+      ['server-info', '-e', 'http://127.0.0.1:9/files/', '--retries', '0'],
+    ]) {
+      const run = await runCli([...args, '--json'], { timeoutMs: 30_000 });
+      assert.equal(run.code, 1, run.stderr);
+      const [result, ...rest] = jsonLines(run.stdout);
+      assert.equal(rest.length, 0);
+      assert.equal(result?.ok, false, run.stdout);
+      const error = result?.error as { code?: unknown; message?: unknown } | undefined;
+      assert.match(String(error?.code), /^TUS_ERR/);
+      assert.equal(typeof error?.message, 'string');
+      assert.match(run.stderr, /^error: /m, 'the line for people stays on stderr');
+    }
+    const ok = jsonLines((await runCli(['info', url, '--json'])).stdout)[0];
+    assert.equal(ok?.ok, true);
+  });
+
+  it('an endpoint that answers HTML gets a hint: is this a tus endpoint?', async () => {
+    const page = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><html><body>Welcome</body></html>');
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = page.address() as { port: number };
+      const file = await dir.file('html.bin', 100);
+      const run = await runCli(['upload', file, '-e', `http://127.0.0.1:${port}/`, '--no-store']);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /hint: .*answered with an HTML page.*is this a tus endpoint\?/);
+      const info = await runCli(['server-info', '-e', `http://127.0.0.1:${port}/`]);
+      assert.match(
+        info.stderr,
+        /hint: .*without Tus-Version or Tus-Extension: is this a tus endpoint\?/,
+      );
+    } finally {
+      page.closeAllConnections();
+      await new Promise<void>((resolve) => page.close(() => resolve()));
+    }
+  });
+
+  it('a URL with a password is printed without it (stdout, stderr, --json)', async () => {
+    const secret = url.replace('http://', 'http://user:hunter2@');
+    for (const args of [
+      ['info', secret],
+      ['info', secret, '--json'],
+      ['info', `${secret}-missing`, '--json', '-v'],
+    ]) {
+      const run = await runCli(args);
+      assert.ok(
+        !`${run.stdout}${run.stderr}`.includes('hunter2'),
+        `${args.join(' ')}:\n${run.stdout}${run.stderr}`,
+      );
+      assert.ok(
+        `${run.stdout}${run.stderr}`.includes(url.replace('http://', '')),
+        'the rest of the URL is shown',
+      );
+    }
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runCli, spawnCli } from './cli-runner.js';
 import { jsonLines, sha256File } from './fixtures.js';
-import { useGatedServer } from './gated-suite.js';
+import { gatedUpload, useGatedServer } from './gated-suite.js';
 
 const CHUNK = 64 * 1024;
 
@@ -13,17 +13,7 @@ describe('cli interrupted uploads (child process, our server behind a gate)', ()
     const { server, proxy, dir } = suite;
     const file = await dir.file('killed.bin', 16 * CHUNK + 123);
     proxy.holdPatchesAfter(4);
-    const child = spawnCli([
-      'upload',
-      file,
-      '-e',
-      proxy.endpointFor(server.endpoint),
-      '--chunk-size',
-      '64KiB',
-      '--no-store',
-      '--progress-interval',
-      '100ms',
-    ]);
+    const child = spawnCli(gatedUpload(suite, file, '--no-store', '--progress-interval', '100ms'));
     const [, url] = await child.waitFor(/upload URL (\S+)/);
     await proxy.held();
     child.child.kill('SIGKILL');
@@ -49,15 +39,7 @@ describe('cli interrupted uploads (child process, our server behind a gate)', ()
     const { server, proxy, dir } = suite;
     const file = await dir.file('interrupted bin.dat', 8 * CHUNK);
     proxy.holdPatchesAfter(3);
-    const child = spawnCli([
-      'upload',
-      file,
-      '-e',
-      proxy.endpointFor(server.endpoint),
-      '--chunk-size',
-      '64KiB',
-      '--no-store',
-    ]);
+    const child = spawnCli(gatedUpload(suite, file, '--no-store'));
     await child.waitFor(/upload URL (\S+)/);
     await proxy.held();
     child.child.kill('SIGINT');

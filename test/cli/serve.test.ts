@@ -26,7 +26,8 @@ describe('cli serve (child process)', () => {
       const file = await dir.file('served.bin', 100_000);
       const up = await runCli(['upload', file, '-e', endpoint, '--no-store', '--quiet']);
       assert.equal(up.code, 0, up.stderr);
-      const url = up.stdout.trim();
+      // `URL  FILE` (the upload command keys each URL with its file)
+      const url = up.stdout.trim().split('  ')[0] ?? '';
       const id = url.split('/').at(-1) ?? '';
       await server.waitFor(/PATCH \S+ 204/);
       assert.match(server.stderr(), /POST \/files\/? 201/);
@@ -89,7 +90,8 @@ describe('cli serve (child process)', () => {
       const up = await runCli(['upload', file, '-e', endpoint, '--no-store', '--quiet']);
       assert.equal(up.code, 0, up.stderr);
       const stored = await readdir(uploads);
-      assert.ok(stored.includes(up.stdout.trim().split('/').at(-1) ?? '?'));
+      const uploaded = up.stdout.trim().split('  ')[0] ?? '';
+      assert.ok(stored.includes(uploaded.split('/').at(-1) ?? '?'));
     } finally {
       child.kill('SIGTERM');
     }

@@ -14,7 +14,7 @@ describe('cli --store (URL storage across runs)', () => {
 
   it('a plain re-run of `upload` resumes the killed upload from the server offset', async () => {
     const { server, proxy, dir } = suite;
-    const file = await dir.file('stored.bin', 12 * CHUNK + 9);
+    const file = await dir.file('stored.bin', 20 * CHUNK + 9);
     const store = join(dir.path, 'state', 'urls.json');
     const endpoint = proxy.endpointFor(server.endpoint);
     proxy.holdPatchesAfter(5);
@@ -35,7 +35,7 @@ describe('cli --store (URL storage across runs)', () => {
     assert.equal(result?.ok, true);
     assert.equal(result?.url, stored[0]?.uploadUrl, 'the same upload');
     assert.equal(result?.resumedFrom, 5 * CHUNK);
-    assert.match(again.stderr, /resuming \S+ from byte 327680/);
+    assert.match(again.stderr, /resuming from byte 327680/);
     assert.equal(await sha256File(server.dataPath(String(result?.url))), await sha256File(file));
     assert.deepEqual(JSON.parse(await readFile(store, 'utf8')).uploads, {}, 'forgotten once done');
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startOurServer } from '../helpers/our-server.js';
 import { runCli } from './cli-runner.js';
-import { jsonLines, makeTempDir, sha256File, type TempDir } from './fixtures.js';
+import { jsonLines, makeTempDir, onlyUrl, sha256File, type TempDir } from './fixtures.js';
 
 type OurServer = Awaited<ReturnType<typeof startOurServer>>;
 
@@ -33,10 +33,11 @@ describe('cli upload (child process, our server)', () => {
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split('\n');
     assert.equal(lines.length, 1, run.stdout);
-    const url = lines[0] ?? '';
+    const url = onlyUrl(run.stdout);
+    assert.equal(lines[0], `${url}  ${file}`, 'URL  FILE');
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\//);
     assert.equal(await sha256File(server.dataPath(url)), await sha256File(file));
-    assert.match(run.stderr, /one\.bin: done/);
+    assert.match(run.stderr, /one\.bin: done: sent 1\.0 MiB in /);
   });
 
   it('--json prints one object per file and nothing else on stdout', async () => {
@@ -112,7 +113,7 @@ describe('cli upload (child process, our server)', () => {
       '--no-store',
     ]);
     assert.equal(run.code, 0, run.stderr);
-    const url = run.stdout.trim();
+    const url = onlyUrl(run.stdout);
     const info = await runCli(['info', url, '--json']);
     assert.equal(info.code, 0, info.stderr);
     const [parsed] = jsonLines(info.stdout);

@@ -1,15 +1,14 @@
 /**
  * `info <url>`, `delete <url>`, `server-info --endpoint URL`: one request each.
  */
-import type { ServerInfo, UploadInfo } from '../../index.node.js';
+
+import { redactUrl, type ServerInfo, type UploadInfo } from '../../index.node.js';
 import type { CliIo } from '../cli-io.js';
 import { type ClientFlags, createClient } from '../client-options.js';
 import { formatBytes } from '../units.js';
+import { type OutputFlags, withFailureOutput, writeJson } from './json-output.js';
 
-export interface RequestFlags extends ClientFlags {
-  json?: boolean | undefined;
-  verbose?: boolean | undefined;
-}
+export interface RequestFlags extends ClientFlags, OutputFlags {}
 
 /** The endpoint a client needs for an upload URL: the URL's own origin and folder. */
 function endpointFor(uploadUrl: string): string {
@@ -55,23 +54,25 @@ export function formatServerInfo(endpoint: string, info: ServerInfo): string {
 }
 
 export async function infoCommand(url: string, flags: RequestFlags, io: CliIo): Promise<number> {
-  const client = createClient(endpointFor(url), flags);
-  const info = await client.getUploadInfo(url);
-  io.stdout.write(
-    flags.json === true
-      ? `${JSON.stringify({ url, ...info, length: info.length ?? null })}\n`
-      : formatUploadInfo(url, info),
-  );
-  return 0;
+  const shown = redactUrl(url);
+  return withFailureOutput(io, flags, { url: shown }, async () => {
+    const client = createClient(endpointFor(url), flags);
+    const info = await client.getUploadInfo(url);
+    if (flags.json === true) writeJson(io, { url: shown, ...info, length: info.length ?? null });
+    else io.stdout.write(formatUploadInfo(shown, info));
+    return 0;
+  });
 }
 
 export async function deleteCommand(url: string, flags: RequestFlags, io: CliIo): Promise<number> {
-  const client = createClient(endpointFor(url), flags);
-  await client.deleteUpload(url);
-  io.stdout.write(
-    flags.json === true ? `${JSON.stringify({ url, deleted: true })}\n` : `deleted ${url}\n`,
-  );
-  return 0;
+  const shown = redactUrl(url);
+  return withFailureOutput(io, flags, { url: shown }, async () => {
+    const client = createClient(endpointFor(url), flags);
+    await client.deleteUpload(url);
+    if (flags.json === true) writeJson(io, { url: shown, deleted: true });
+    else io.stdout.write(`deleted ${shown}\n`);
+    return 0;
+  });
 }
 
 export async function serverInfoCommand(
@@ -79,12 +80,20 @@ export async function serverInfoCommand(
   flags: RequestFlags,
   io: CliIo,
 ): Promise<number> {
-  const client = createClient(endpoint, flags);
-  const info = await client.getServerInfo();
-  io.stdout.write(
-    flags.json === true
-      ? `${JSON.stringify({ endpoint, ...info, maxSize: info.maxSize ?? null })}\n`
-      : formatServerInfo(endpoint, info),
-  );
-  return 0;
+  const shown = redactUrl(endpoint);
+  return withFailureOutput(io, flags, { endpoint: shown }, async () => {
+    const client = createClient(endpoint, flags);
+    const info = await client.getServerInfo();
+    if (info.versions.length === 0 && info.extensions.length === 0) {
+      io.stderr.write(
+        `hint: ${shown} answered without Tus-Version or Tus-Extension: is this a tus endpoint? (our server's is http://HOST:PORT/files/)\n`,
+      );
+    }
+    if (flags.json === true) {
+      writeJson(io, { endpoint: shown, ...info, maxSize: info.maxSize ?? null });
+    } else {
+      io.stdout.write(formatServerInfo(shown, info));
+    }
+    return 0;
+  });
 }

@@ -1,17 +1,30 @@
 /**
- * `upload <file…> --endpoint URL` and `resume <file> --url URL`.
+ * `upload <file|dir|-…> --endpoint URL` and `resume <file> [--url URL]`: jobs from the
+ * arguments, a client for the batch (one, so `--limit-rate` holds for all of it), the URL
+ * store and the batch journal next to it, then the batch runner.
  */
+import { dirname, join, resolve } from 'node:path';
+import { runBatch } from '../batch/batch-runner.js';
+import { expandInputs } from '../batch/inputs.js';
+import type { TransferJob } from '../batch/job.js';
+import { BatchJournal, batchKey } from '../batch/journal.js';
 import type { CliIo } from '../cli-io.js';
-import { type ClientFlags, clientSupports, createClient } from '../client-options.js';
-import { chooseProgressMode, createProgressReporter } from '../progress.js';
+import {
+  type ClientFlags,
+  type CliUrlStore,
+  createClient,
+  openUrlStore,
+} from '../client-options.js';
+import { chooseProgressMode, createProgressReporter } from '../progress/progress.js';
 import { CliUsageError } from '../units.js';
-import { runTransfers, type TransferJob } from './transfer.js';
 
 export interface TransferFlags extends ClientFlags {
   json?: boolean | undefined;
   verbose?: boolean | undefined;
   quiet?: boolean | undefined;
   progressInterval: number;
+  store?: boolean | undefined;
+  storeFile?: string | undefined;
 }
 
 export interface UploadFlags extends TransferFlags {
@@ -19,69 +32,133 @@ export interface UploadFlags extends TransferFlags {
   metadata: Record<string, string>;
   concurrency: number;
   parallel?: number | undefined;
+  recursive?: boolean | undefined;
+  size?: number | undefined;
 }
 
 export interface ResumeFlags extends TransferFlags {
-  url: string;
+  url?: string | undefined;
 }
 
-function reporterFor(flags: TransferFlags, io: CliIo) {
+/** The library's default retries, when `--retries` is not given. */
+const DEFAULT_RETRIES = 3;
+
+function reporterFor(flags: TransferFlags, io: CliIo, files: number) {
   const mode = chooseProgressMode(io.stderr, flags.quiet === true);
+  return createProgressReporter(mode, io.stderr, io.stdout, {
+    intervalMs: flags.progressInterval,
+    files,
+  });
+}
+
+function storeFor(flags: TransferFlags, io: CliIo): CliUrlStore | undefined {
+  if (flags.store === false) return undefined;
+  return openUrlStore(flags.storeFile, (message) => io.stderr.write(`warning: ${message}\n`));
+}
+
+function runSettings(flags: TransferFlags, io: CliIo, files: number) {
   return {
-    mode,
-    reporter: createProgressReporter(mode, io.stderr, { intervalMs: flags.progressInterval }),
+    io,
+    reporter: reporterFor(flags, io, files),
+    json: flags.json === true,
+    quiet: flags.quiet === true,
+    verbose: flags.verbose === true,
+    stdin: io.stdin,
+    maxRetries: flags.retries ?? DEFAULT_RETRIES,
+    storeFile: flags.storeFile,
   };
 }
 
-/** The `--store` decision: on by default when the library can store URLs. */
-function storeSetting(flags: UploadFlags): boolean {
-  if (flags.store === false) return false;
-  const supported = clientSupports('storeUrl');
-  if (flags.store === true && !supported) {
-    throw new CliUsageError('not supported yet by this version of the library', '--store');
-  }
-  return supported;
-}
-
 export async function uploadCommand(
-  files: readonly string[],
+  args: readonly string[],
   flags: UploadFlags,
   io: CliIo,
 ): Promise<number> {
-  if (flags.parallel !== undefined && flags.parallel > 1 && !clientSupports('parallelUploads')) {
-    throw new CliUsageError('not supported yet by this version of the library', '--parallel');
+  if (args.filter((arg) => arg === '-').length > 1) {
+    throw new CliUsageError('standard input (-) can be given once');
   }
-  const store = storeSetting(flags);
-  const client = createClient(flags.endpoint, { ...flags, store });
-  const { mode, reporter } = reporterFor(flags, io);
-  const jobs: TransferJob[] = files.map((file) => ({ file }));
-  return runTransfers(jobs, {
-    client,
-    io,
-    reporter,
-    printLive: !(mode === 'bar' && io.stdout.isTTY === true),
-    json: flags.json === true,
-    verbose: flags.verbose === true,
-    concurrency: flags.concurrency,
+  if (flags.size !== undefined && !args.includes('-')) {
+    throw new CliUsageError('is the size of standard input: give - as a file too', '--size');
+  }
+  const store = storeFor(flags, io);
+  const client = createClient(flags.endpoint, flags, store);
+  const recursive = flags.recursive === true;
+  const { jobs, notes, hadDirectory } = await expandInputs(args, {
+    recursive,
     metadata: flags.metadata,
-    lookupStored: store,
-    parallelUploads:
-      flags.parallel !== undefined && flags.parallel > 1 ? flags.parallel : undefined,
+    stdinSize: flags.size,
   });
+  for (const note of notes) io.stderr.write(`note: ${note}\n`);
+  const journal =
+    store !== undefined && (jobs.length > 1 || hadDirectory)
+      ? await BatchJournal.open(
+          join(dirname(store.path), 'batches'),
+          batchKey(
+            flags.endpoint,
+            args.map((arg) => (arg === '-' ? arg : resolve(arg))),
+            recursive,
+          ),
+        )
+      : undefined;
+  try {
+    return await runBatch(jobs, {
+      ...runSettings(flags, io, jobs.length),
+      client,
+      storage: store?.storage,
+      journal,
+      concurrency: flags.concurrency,
+      parallelUploads:
+        flags.parallel !== undefined && flags.parallel > 1 ? flags.parallel : undefined,
+    });
+  } finally {
+    await client.close();
+  }
 }
 
 export async function resumeCommand(file: string, flags: ResumeFlags, io: CliIo): Promise<number> {
-  const client = createClient(new URL('.', flags.url).href, { ...flags, store: false });
-  const { mode, reporter } = reporterFor(flags, io);
-  return runTransfers([{ file, uploadUrl: flags.url }], {
-    client,
-    io,
-    reporter,
-    printLive: !(mode === 'bar' && io.stdout.isTTY === true),
-    json: flags.json === true,
-    verbose: flags.verbose === true,
-    concurrency: 1,
-    metadata: {},
-    lookupStored: false,
-  });
+  const store = storeFor(flags, io);
+  if (flags.url === undefined && store === undefined) {
+    throw new CliUsageError(
+      'resume without --url finds the upload in the URL store: drop --no-store',
+      '--url',
+    );
+  }
+  const path = resolve(file);
+  let url = flags.url;
+  let problem: Error | undefined;
+  if (url === undefined && store !== undefined) {
+    // The endpoint matters only to create uploads; a look-up sends no request.
+    const lookup = createClient('http://localhost/', flags, store);
+    const [previous] = await lookup.findPreviousUploads({ filePath: path }).catch((error) => {
+      problem = error as Error;
+      return [];
+    });
+    url = previous?.uploadUrl;
+    if (url === undefined && problem === undefined) {
+      problem = Object.assign(
+        new Error(
+          `${file}: no stored upload for this file (it finished, was forgotten, changed since, or is under 1 MiB, which is not stored): pass --url URL, or upload it again`,
+        ),
+        { code: 'ENOENT' },
+      );
+    }
+  }
+  const job: TransferJob = { name: file, path, metadata: {}, uploadUrl: url, problem };
+  const client = createClient(
+    url === undefined ? 'http://localhost/' : new URL('.', url).href,
+    flags,
+    store,
+  );
+  try {
+    return await runBatch([job], {
+      ...runSettings(flags, io, 1),
+      client,
+      storage: store?.storage,
+      journal: undefined,
+      concurrency: 1,
+      parallelUploads: undefined,
+    });
+  } finally {
+    await client.close();
+  }
 }

@@ -61,7 +61,7 @@ export const tusV1: UploadProtocol = {
         details,
       );
     }
-    return { url, offset };
+    return { url, offset, connectMs: response.connectMs };
   },
 
   async offset(requester, url, signal) {
@@ -76,6 +76,7 @@ export const tusV1: UploadProtocol = {
     const h = response.headers;
     return {
       status: response.status,
+      connectMs: response.connectMs,
       offset: parseIntegerHeader('Upload-Offset', h['upload-offset'], details),
       // No Upload-Length: the length is still deferred, the last PATCH commits it.
       length: parseOptionalIntegerHeader('Upload-Length', h['upload-length'], details),
@@ -106,6 +107,7 @@ export const tusV1: UploadProtocol = {
     const details = { method: 'PATCH', url: displayUrl(url), status: response.status };
     return {
       status: response.status,
+      connectMs: response.connectMs,
       offset: parseIntegerHeader('Upload-Offset', response.headers['upload-offset'], details),
     };
   },

@@ -65,8 +65,13 @@ export interface AppendLimits {
   minAppendSize?: number | undefined;
 }
 
+/** Ms the answer's request spent connecting (`HttpResponse.connectMs`), for the sizing clock. */
+export interface Timed {
+  connectMs?: number | undefined;
+}
+
 /** An upload the server created: its URL and the bytes it kept from the creation's body. */
-export interface CreatedUpload {
+export interface CreatedUpload extends Timed {
   url: string;
   offset: number;
   /**
@@ -78,7 +83,7 @@ export interface CreatedUpload {
 }
 
 /** The server's view of an upload (offset retrieval). */
-export interface ServerOffset {
+export interface ServerOffset extends Timed {
   /** The HTTP status of the answer. */
   status: number;
   offset: number;
@@ -107,7 +112,7 @@ export interface AppendArgs {
 }
 
 /** The answer to an append: its status and the server's new offset. */
-export interface AppendResult {
+export interface AppendResult extends Timed {
   status: number;
   offset: number;
 }

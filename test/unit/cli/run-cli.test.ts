@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CliIo } from '../../../src/cli/cli-io.js';
-import { clientSupports } from '../../../src/cli/client-options.js';
 import { runCli } from '../../../src/cli/program.js';
 
 function fakeIo(): CliIo & { out: () => string; err: () => string } {
@@ -30,6 +29,8 @@ describe('runCli: bad flag values are one line naming the flag, exit 2', () => {
     ['--metadata', ['upload', 'f', '-e', endpoint, '--metadata', 'novalue'], /--metadata/],
     ['--concurrency', ['upload', 'f', '-e', endpoint, '--concurrency', '0'], /--concurrency/],
     ['--parallel', ['upload', 'f', '-e', endpoint, '--parallel', 'two'], /--parallel/],
+    ['--limit-rate', ['upload', 'f', '-e', endpoint, '--limit-rate', 'fast'], /--limit-rate/],
+    ['--size', ['upload', '-', '-e', endpoint, '--size', 'big'], /--size/],
     ['--endpoint', ['upload', 'f', '--endpoint', 'ftp://x/'], /--endpoint/],
     ['missing --endpoint', ['upload', 'f'], /--endpoint/],
     ['resume --url', ['resume', 'f', '--url', 'nope'], /--url/],
@@ -75,16 +76,25 @@ describe('runCli: help and version', () => {
   });
 });
 
-describe('runCli: flags the library does not support yet fail clearly', () => {
-  it('--parallel 2 is supported now: no usage error, the upload itself runs (and fails on a missing file, exit 1)', async () => {
-    assert.equal(clientSupports('parallelUploads'), true);
+describe('runCli: did you mean, --json usage errors', () => {
+  it('a mistyped option suggests the right one, on one line', async () => {
     const io = fakeIo();
-    const code = await runCli(
-      ['upload', 'no-such-file.bin', '-e', endpoint, '--parallel', '2', '--no-store'],
-      io,
+    assert.equal(await runCli(['upload', 'f', '-e', endpoint, '--chunksize', '1'], io), 2);
+    assert.match(io.err(), /unknown option '--chunksize' \(Did you mean --chunk-size\?\)/);
+  });
+  it('with --json a usage error is also an object on stdout', async () => {
+    const io = fakeIo();
+    assert.equal(await runCli(['info', 'nope', '--json'], io), 2);
+    const parsed = JSON.parse(io.out()) as { ok: boolean; error: { code: string } };
+    assert.equal(parsed.ok, false);
+    assert.equal(parsed.error.code, 'USAGE');
+  });
+  it('--size without - is a usage error', async () => {
+    const io = fakeIo();
+    assert.equal(
+      await runCli(['upload', 'f', '-e', endpoint, '--size', '10', '--no-store'], io),
+      2,
     );
-    assert.equal(code, 1, io.err());
-    assert.doesNotMatch(io.err(), /not supported/);
-    assert.match(io.err(), /no-such-file\.bin/);
+    assert.match(io.err(), /--size/);
   });
 });

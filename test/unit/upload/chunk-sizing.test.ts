@@ -159,6 +159,26 @@ describe('AdaptiveChunkSize', () => {
     assert.ok(refusals <= 10, `${refusals} refusals`);
   });
 
+  it('a round trip inflated by a connection set-up is corrected by two chunks of different sizes', () => {
+    const rate = 6250; // 50 Mbit/s, bytes per ms
+    const rtt = 100;
+    const sizer = new AdaptiveChunkSize();
+    sizer.roundTrip(3 * rtt); // the creation paid TCP + a preflight: three round trips
+    sizer.chunkDone(MiB, rtt + MiB / rate);
+    sizer.chunkDone(sizer.current, rtt + sizer.current / rate);
+    sizer.chunkDone(sizer.current, rtt + sizer.current / rate);
+    // With the round trip right again, the chunk lasts about the time cap, not three times it.
+    assert.ok(sizer.current / rate <= MAX_CHUNK_MS * 1.05, `${sizer.current / rate} ms`);
+  });
+
+  it('cannot foresee the next size before a rate is known', () => {
+    const sizer = new AdaptiveChunkSize();
+    sizer.roundTrip(50);
+    assert.equal(sizer.expectedNext(MiB, 64 * MiB), undefined);
+    sizer.chunkDone(MiB, 90);
+    assert.ok(sizer.expectedNext(sizer.current, 64 * MiB)! >= sizer.current);
+  });
+
   it('sends a short tail with the chunk before (no tiny last chunk)', () => {
     const sizer = new AdaptiveChunkSize();
     assert.equal(sizer.next(MiB + 1000), MiB + 1000);
@@ -178,6 +198,7 @@ describe('AdaptiveChunkSize', () => {
           run(b, rate, rtt, 2);
           const size = a.next(Number.POSITIVE_INFINITY);
           const expected = a.expectedNext(size, Number.POSITIVE_INFINITY);
+          assert.ok(expected !== undefined);
           assert.equal(a.current, b.current, 'expectedNext changes nothing');
           b.chunkDone(size, rtt + size / rate);
           assert.equal(expected, b.next(Number.POSITIVE_INFINITY));
