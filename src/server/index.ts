@@ -9,6 +9,17 @@
  * const endpoint = await tus.listen(1080); // http://127.0.0.1:1080/files
  */
 export { SERVER_CHECKSUM_ALGORITHMS } from './request-headers.js';
-export { SERVER_DEFAULTS, type TusServerOptions } from './server-options.js';
-export { createTusServer, SERVER_EXTENSIONS, TusServer } from './tus-server.node.js';
+export {
+  SERVER_DEFAULTS,
+  type ServerErrorContext,
+  type TusServerOptions,
+} from './server-options.js';
+export type { StoreFileHandle, StoreFileSystem } from './store-fs.node.js';
+export type { RecoveryReport } from './store-recovery.node.js';
+export {
+  createTusServer,
+  requestMethod,
+  SERVER_EXTENSIONS,
+  TusServer,
+} from './tus-server.node.js';
 export { type StoredUpload, TusServerRequestError } from './upload-record.js';
