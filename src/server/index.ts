@@ -14,7 +14,7 @@ export {
   type ServerErrorContext,
   type TusServerOptions,
 } from './server-options.js';
-export type { StoreFileHandle, StoreFileSystem } from './store-fs.node.js';
+export { nodeFileSystem, type StoreFileHandle, type StoreFileSystem } from './store-fs.node.js';
 export type { RecoveryReport } from './store-recovery.node.js';
 export {
   createTusServer,

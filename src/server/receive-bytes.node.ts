@@ -59,7 +59,7 @@ export async function receiveBytes(
     if (body.failure !== undefined) {
       // Keep what the file took before the failure (unless a checksum cannot be checked
       // now), durably, then answer 500: the client resumes from the recorded offset.
-      const kept = verified ? 0 : await keepDurable(context, handle, start, body.written);
+      const kept = await keepDurable(context, handle, start, verified ? 0 : body.written);
       await record(context, upload, start + kept);
       throw body.failure;
     }
