@@ -54,7 +54,7 @@ describe('write errors (a store that fails on demand)', () => {
       const offset = await assertConsistent(url, server.dataPath(url), source);
       assert.equal(offset, 100_000 + 1.5 * MiB + 123, 'every byte the disk took, none more');
       assert.equal(reported.length, 1);
-      assert.equal((reported[0]?.error as { code?: string }).code, code);
+      assert.equal((reported[0]?.error as { code?: string } | undefined)?.code, code);
       assert.deepEqual(reported[0]?.context, {
         during: 'request',
         method: 'PATCH',
