@@ -111,17 +111,18 @@ async function commitLength(
   return next;
 }
 
-/** Termination: ends any request holding the upload (it records what it had), then removes it. */
+/**
+ * Termination: ends any request holding the upload (it records what it had, or a final
+ * concatenation stops and removes itself), then removes it. 204 once it is gone.
+ */
 export async function handleDelete(context: ServerContext, id: string): Promise<Reply> {
   if ((await context.store.get(id)) === undefined) {
     refuse(404, 'no such upload (it never existed or was deleted)');
   }
   const lease = await context.locks.take(id, 'deleted');
   try {
-    if ((await context.store.get(id)) === undefined) {
-      refuse(404, 'no such upload (it was deleted meanwhile)');
-    }
-    await context.store.remove(id);
+    // Gone meanwhile (a final stopped by this DELETE removes itself): gone as asked.
+    if ((await context.store.get(id)) !== undefined) await context.store.remove(id);
   } finally {
     lease.release();
   }
