@@ -108,10 +108,16 @@ describe('DELETE racing a HEAD on a cold record cache (a restarted server)', () 
       const restarted = await second.listen();
       for (const [round, old] of urls.entries()) {
         const url = new URL(new URL(old).pathname, restarted).href;
-        const head = settle(send('HEAD', url, { headers: TUS }));
-        for (let i = 0; i < round % 4; i++) await tick();
-        assert.equal((await send('DELETE', url, { headers: TUS })).status, 204);
-        await head;
+        // HEADs read the info file (nothing cached yet) while the DELETE removes it.
+        const early = settle(send('HEAD', url, { headers: TUS }));
+        for (let i = 0; i < round % 3; i++) await tick();
+        const deleting = send('DELETE', url, { headers: TUS });
+        const heads = [
+          early,
+          ...[0, 1, 2, 3, 4, 5, 6, 7].map(() => settle(send('HEAD', url, { headers: TUS }))),
+        ];
+        assert.equal((await deleting).status, 204);
+        await Promise.all(heads);
         await assertGone(url, directory, `upload ${round}`);
       }
     } finally {
