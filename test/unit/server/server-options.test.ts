@@ -33,7 +33,10 @@ describe('resolveServerOptions', () => {
       'https://uploads.example/base/files',
     );
     const origins = ['https://app.example', 'http://127.0.0.1:8080', 'null'];
-    assert.deepEqual(resolveServerOptions({ directory: 'd', allowedOrigins: origins }).allowedOrigins, origins);
+    assert.deepEqual(
+      resolveServerOptions({ directory: 'd', allowedOrigins: origins }).allowedOrigins,
+      origins,
+    );
   });
 
   const bad: [object, typeof TypeError | typeof RangeError, RegExp][] = [
