@@ -95,7 +95,6 @@ describe('memory over 50,000 creations', { timeout: 300_000 }, () => {
     console.error(
       `server-memory: rss after ${WARM} ${(warm.rss / MiB).toFixed(1)} MiB (heap ${(warm.heapUsed / MiB).toFixed(1)}), after ${TOTAL} ${(done.rss / MiB).toFixed(1)} MiB (+${grown.toFixed(1)}), heap ${(done.heapUsed / MiB).toFixed(1)} MiB, cached records ${done.cachedRecords}`,
     );
-    assert.ok(done.cachedRecords <= 1000, `cached records: ${done.cachedRecords}`);
     // 40,000 more records of ~4.5 KiB would be ~170 MiB; a bounded cache keeps it to noise.
     assert.ok(
       grown < 24,
