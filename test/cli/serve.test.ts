@@ -64,7 +64,7 @@ async function listening(server: CliChild): Promise<string> {
   return endpoint;
 }
 
-describe('cli serve (child process)', () => {
+describe('cli serve (child process)', { timeout: 120_000 }, () => {
   let dir: TempDir;
 
   before(async () => {
@@ -272,7 +272,7 @@ describe('cli serve (child process)', () => {
   });
 });
 
-describe('resumable-upload-server (child process)', () => {
+describe('resumable-upload-server (child process)', { timeout: 60_000 }, () => {
   let dir: TempDir;
   before(async () => {
     dir = await makeTempDir();
