@@ -58,6 +58,8 @@ export interface BrowserSuite {
   browser: Browser;
   page: Page;
   site: StaticServer;
+  /** The page's origin: what a tus server must list in `allowedOrigins` for it. */
+  origin: string;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startBrowserSuite(host?: string): Promise<BrowserSuite> {
       browser: started,
       page,
       site,
+      origin,
       async close() {
         await started.close();
         await site.close();
