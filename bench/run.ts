@@ -20,6 +20,7 @@ import { BenchFiles } from './lib/files.js';
 import { loadAverage, machineInfo } from './lib/machine.js';
 import { profileSection } from './lib/profile.js';
 import { computeRatios } from './lib/ratios.js';
+import { durabilitySection } from './lib/sections-durability.js';
 import { flatSection, hashSection, nullSection, smallSection } from './lib/sections-null.js';
 import { issue2Section, oursServerSection, parallelSection } from './lib/sections-server.js';
 import { ratioTable } from './lib/tables.js';
@@ -44,6 +45,7 @@ const SECTION_RUNNERS: Record<Section, (ctx: BenchContext) => Promise<SectionRep
   'ours-server': oursServerSection,
   issue2: issue2Section,
   parallel: parallelSection,
+  durability: durabilitySection,
 };
 
 async function buildWorkers(): Promise<string> {

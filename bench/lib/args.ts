@@ -8,6 +8,7 @@ export const SECTIONS = [
   'ours-server',
   'issue2',
   'parallel',
+  'durability',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
