@@ -1,7 +1,9 @@
 /**
  * The bytes of a PATCH (or of a creation-with-upload POST) into an upload: size limits,
  * checksum (header or trailer), then write → fsync → record. A chunk whose checksum does
- * not match, or that is cut off while a checksum was promised, leaves no trace.
+ * not match, or that is cut off while a checksum was promised, leaves no trace. A write the
+ * disk refuses keeps (fsynced) and records the bytes written before it, then is thrown:
+ * the answer is a 500 and `onError` hears of it.
  */
 import type { IncomingMessage } from 'node:http';
 import { writeBody } from './body-writer.node.js';
