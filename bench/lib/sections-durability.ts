@@ -8,7 +8,8 @@
  *   after each creation, rename and removal.
  * The "data only" server is today's server with a file system whose `sync()` of info
  * files and of the folder does nothing. Servers run in this process, on 127.0.0.1, one
- * request at a time on a keep-alive connection; medians of `--runs` rounds.
+ * request at a time on a keep-alive connection; the three take turns in each of `--runs`
+ * rounds (medians shown).
  */
 import { Agent, request } from 'node:http';
 import type * as ServerModule from '../../src/server/index.js';
@@ -129,30 +130,42 @@ export async function durabilitySection(ctx: BenchContext): Promise<SectionRepor
   const module = (await import(ctx.serverUrl)) as Module;
   const count = ctx.options.quick ? 100 : 500;
   const bigMiB = ctx.options.quick ? 16 : 128;
-  const results = new Map<Mode, Round[]>();
-  for (const mode of MODES) {
-    const directory = ctx.files.dir(`durability-${mode.replace(/\W+/g, '-')}`);
-    const tus = module.createTusServer({
-      directory,
-      fsync: mode !== 'off',
-      ...(mode === 'data only' ? { fileSystem: dataOnly(module) } : {}),
-    });
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    try {
+  const results = new Map<Mode, Round[]>(MODES.map((mode) => [mode, []]));
+  const servers: {
+    mode: Mode;
+    tus: ServerModule.TusServer;
+    endpoint: string;
+    directory: string;
+  }[] = [];
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    for (const mode of MODES) {
+      const directory = ctx.files.dir(`durability-${mode.replace(/\W+/g, '-')}`);
+      const tus = module.createTusServer({
+        directory,
+        fsync: mode !== 'off',
+        ...(mode === 'data only' ? { fileSystem: dataOnly(module) } : {}),
+      });
       const endpoint = await tus.listen(0, '127.0.0.1');
+      servers.push({ mode, tus, endpoint, directory });
       await round(agent, endpoint, 20, 4); // warm-up, not measured
-      const rounds: Round[] = [];
-      for (let run = 0; run < ctx.options.runs && Date.now() < ctx.deadline; run++) {
-        rounds.push(await round(agent, endpoint, count, bigMiB));
+    }
+    // The modes take turns in every run, so the machine's moods fall on all three alike.
+    for (let run = 0; run < ctx.options.runs && Date.now() < ctx.deadline; run++) {
+      for (const server of servers) {
+        const measured = await round(agent, server.endpoint, count, bigMiB);
+        results.get(server.mode)?.push(measured);
+        ctx.files.empty(server.directory);
         ctx.log(
-          `[durability] ${mode} run ${run + 1}: ${fmt(rounds.at(-1)?.creations, 0)} creations/s`,
+          `[durability] run ${run + 1} fsync ${server.mode}: ${fmt(measured.creations, 0)} creations/s`,
         );
       }
-      results.set(mode, rounds);
-    } finally {
-      agent.destroy();
-      await tus.close();
-      ctx.files.empty(directory);
+    }
+  } finally {
+    agent.destroy();
+    for (const server of servers) {
+      await server.tus.close();
+      ctx.files.empty(server.directory);
     }
   }
   const cell = (mode: Mode, pick: (r: Round) => number) =>
@@ -162,7 +175,7 @@ export async function durabilitySection(ctx: BenchContext): Promise<SectionRepor
   return {
     title,
     lines: [
-      `Sequential requests on one keep-alive connection; ${count} uploads of 4 KiB, one of ${bigMiB} MiB in 1 MiB PATCHes; medians of ${ctx.options.runs} rounds. Higher is better.`,
+      `Sequential requests on one keep-alive connection; ${count} uploads of 4 KiB, one of ${bigMiB} MiB in 1 MiB PATCHes; the three servers take turns in each of ${ctx.options.runs} rounds, medians shown. Higher is better.`,
       '',
       `| per second | ${MODES.map((mode) => `fsync ${mode}`).join(' | ')} |`,
       `| --- | ${MODES.map(() => '---').join(' | ')} |`,

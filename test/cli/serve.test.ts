@@ -64,7 +64,7 @@ async function listening(server: CliChild): Promise<string> {
   return endpoint;
 }
 
-describe('cli serve (child process)', { timeout: 120_000 }, () => {
+describe('cli serve (child process)', () => {
   let dir: TempDir;
 
   before(async () => {
@@ -74,7 +74,9 @@ describe('cli serve (child process)', { timeout: 120_000 }, () => {
     await dir.remove();
   });
 
-  it('serves uploads, logs one line per request, and stops cleanly on Ctrl-C', async () => {
+  it('serves uploads, logs one line per request, and stops cleanly on Ctrl-C', {
+    timeout: 60_000,
+  }, async () => {
     const uploads = `${dir.path}/uploads`;
     const server = spawnCli(['serve', '--port', '0', '--dir', uploads]);
     try {
@@ -101,7 +103,7 @@ describe('cli serve (child process)', { timeout: 120_000 }, () => {
     assert.match(run.stderr, /stopped/);
   });
 
-  it('a port in use is an error, exit 1', async () => {
+  it('a port in use is an error, exit 1', { timeout: 60_000 }, async () => {
     const first = spawnCli(['serve', '--port', '0', '--dir', `${dir.path}/a`, '--quiet']);
     try {
       const port = new URL(await listening(first)).port;
@@ -116,7 +118,9 @@ describe('cli serve (child process)', { timeout: 120_000 }, () => {
     assert.equal((await first.done).code, 0);
   });
 
-  it('--path, --max-size, --cors (repeated), --expire-after, --public-url', async () => {
+  it('--path, --max-size, --cors (repeated), --expire-after, --public-url', {
+    timeout: 60_000,
+  }, async () => {
     const server = spawnCli([
       'serve',
       '--port',
@@ -175,7 +179,9 @@ describe('cli serve (child process)', { timeout: 120_000 }, () => {
     assert.equal((await server.done).code, 0);
   });
 
-  it('by default no web page of another origin may upload; --trust-proxy follows X-Forwarded-*', async () => {
+  it('by default no web page of another origin may upload; --trust-proxy follows X-Forwarded-*', {
+    timeout: 60_000,
+  }, async () => {
     const plain = spawnCli(['serve', '--port', '0', '--dir', `${dir.path}/plain`, '--quiet']);
     const proxied = spawnCli([
       'serve',
@@ -211,7 +217,7 @@ describe('cli serve (child process)', { timeout: 120_000 }, () => {
     assert.equal((await proxied.done).code, 0);
   });
 
-  it('bad flag values are exit 2 naming the flag', async () => {
+  it('bad flag values are exit 2 naming the flag', { timeout: 60_000 }, async () => {
     for (const [flag, value] of [
       ['--cors', 'app.example'],
       ['--cors', 'https://app.example/path'],
@@ -226,7 +232,9 @@ describe('cli serve (child process)', { timeout: 120_000 }, () => {
     }
   });
 
-  it('the log says "aborted" for a PATCH cut short, and the method an override stands for', async () => {
+  it('the log says "aborted" for a PATCH cut short, and the method an override stands for', {
+    timeout: 60_000,
+  }, async () => {
     const server = spawnCli(['serve', '--port', '0', '--dir', `${dir.path}/log`]);
     try {
       const endpoint = await listening(server);
@@ -272,14 +280,14 @@ describe('cli serve (child process)', { timeout: 120_000 }, () => {
   });
 });
 
-describe('resumable-upload-server (child process)', { timeout: 60_000 }, () => {
+describe('resumable-upload-server (child process)', () => {
   let dir: TempDir;
   before(async () => {
     dir = await makeTempDir();
   });
   after(() => dir.remove());
 
-  it('--help names resumable-upload-server and every serve flag', async () => {
+  it('--help names resumable-upload-server and every serve flag', { timeout: 60_000 }, async () => {
     const server = spawnServer(SERVER_BIN, ['--help']);
     assert.equal(await server.exited, 0);
     const help = server.stdout();
@@ -301,7 +309,9 @@ describe('resumable-upload-server (child process)', { timeout: 60_000 }, () => {
     assert.match(wrong.stderr(), /--max-size/, 'did you mean');
   });
 
-  it('is the same server; SIGTERM mid-upload stops it gracefully, keeping what arrived', async () => {
+  it('is the same server; SIGTERM mid-upload stops it gracefully, keeping what arrived', {
+    timeout: 60_000,
+  }, async () => {
     const uploads = `${dir.path}/bin-uploads`;
     const server = spawnServer(SERVER_BIN, ['--port', '0', '--dir', uploads]);
     const source = Buffer.alloc(2 * MiB, 3);
