@@ -46,6 +46,9 @@ describe('memory over 50,000 creations', { timeout: 300_000 }, () => {
     let seen = 0;
     let tail = '';
     let wake: () => void = () => {};
+    let fail: (error: Error) => void = () => {};
+    // One listener for the socket's whole life (one per wait would pile up past ten).
+    socket.once('close', () => fail(new Error(`closed after ${seen} answers`)));
     socket.setEncoding('latin1').on('data', (text: string) => {
       const joined = tail + text;
       const heads = joined.split('HTTP/1.1 ');
@@ -68,7 +71,7 @@ describe('memory over 50,000 creations', { timeout: 300_000 }, () => {
         while (seen < sent) {
           await new Promise<void>((resolve, reject) => {
             wake = resolve;
-            socket.once('close', () => reject(new Error(`closed after ${seen} answers`)));
+            fail = reject;
           });
         }
       }
