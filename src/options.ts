@@ -4,6 +4,7 @@
  * `CLIENT_OPTION_KEYS`, one check in `validateClientOptions`).
  */
 
+import { redactText } from './errors/redact.js';
 import { Fingerprint, type Fingerprinter, isFingerprinter } from './fingerprint/fingerprinter.js';
 import { CHECKSUM_ALGORITHMS, isChecksumAlgorithm } from './protocol/checksum.js';
 import {
@@ -122,6 +123,88 @@ export interface TusClientOptions {
    * @example { headers: { 'X-Api-Key': key }, sensitiveHeaders: ['X-Api-Key'] }
    */
   sensitiveHeaders?: readonly string[] | undefined;
+  /**
+   * An HTTP proxy that every request goes through (Node): `http://[user:password@]host:port`
+   * or `https://…` (TLS to the proxy too). An `https:` server is reached through a `CONNECT`
+   * tunnel (the proxy sees its host and port, TLS runs end to end inside); an `http:` server
+   * in absolute form (the proxy sees the requests). A user and password in the URL go to the
+   * proxy only (`Proxy-Authorization: Basic`) and are never shown in errors. The library
+   * reads no environment variable; the CLI reads `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`.
+   * Not with `agents` (give your agents the proxy). In browsers: refused (the browser's own
+   * proxy settings apply).
+   * @default undefined (requests go straight to the server)
+   * @example { proxy: 'http://user:secret@proxy.internal:3128' }
+   */
+  proxy?: string | undefined;
+  /**
+   * Your own `node:http` / `node:https` `Agent`s (Node), used instead of the client's
+   * keep-alive agents: `http` for `http:` URLs, `https` for `https:` URLs (a missing one
+   * keeps the client's). node:http takes an agent per request, per scheme, so this has the
+   * shape `got` uses; any agent works (a SOCKS or PAC agent, one with your own TLS
+   * settings). `ca`, `cert`, `key`, `verifyTlsCert: false` and `proxy` belong to the
+   * client's agents: give them to your agent instead (combining them is a `TypeError`).
+   * @default undefined (the client's agents: keep-alive, 8 sockets per origin)
+   * @example { agents: { https: new https.Agent({ keepAlive: true, ca }) } }
+   */
+  agents?: ClientAgents | undefined;
+  /**
+   * Certificate authorities to trust for `https:` servers (and an `https:` proxy) instead of
+   * Node's bundled ones (Node): PEM text or bytes, or several. For a private CA. Node only.
+   * @default undefined (Node's bundled root certificates)
+   * @example { ca: readFileSync('company-root-ca.pem') }
+   */
+  ca?: TlsMaterial | readonly TlsMaterial[] | undefined;
+  /**
+   * A client certificate (PEM) for servers that ask for one (mutual TLS), with its `key`.
+   * Node only.
+   * @default undefined (none sent)
+   */
+  cert?: TlsMaterial | undefined;
+  /** The private key (PEM, unencrypted) of `cert`. Node only. @default undefined */
+  key?: TlsMaterial | undefined;
+  /**
+   * Whether browsers send cookies (and HTTP authentication) to an endpoint on another
+   * origin: `'include'` sets `withCredentials` on XHR and `credentials: 'include'` on
+   * fetch; the server must answer `Access-Control-Allow-Credentials: true` and name the
+   * page's origin. `'same-origin'`: only to the page's own origin. In Node there is no
+   * cookie store: the option changes nothing there (send a `Cookie` header).
+   * `beforeRequest` may change it per request.
+   * @default 'same-origin'
+   */
+  credentials?: RequestCredentialsMode | undefined;
+  /**
+   * Send each `PATCH` as `POST` with `X-HTTP-Method-Override: PATCH`, for proxies and
+   * firewalls that drop `PATCH` (tus 1.0 asks servers to honour the header).
+   * @default false
+   */
+  overridePatchMethod?: boolean | undefined;
+  /**
+   * Add an `X-Request-ID` header (a random UUID, new for each request, retries included)
+   * so that a request can be found in the server's logs. `beforeRequest` sees it.
+   * @default false
+   */
+  addRequestId?: boolean | undefined;
+}
+
+/** PEM text, or its bytes (a `Buffer` is a `Uint8Array`). */
+export type TlsMaterial = string | Uint8Array;
+
+/** `credentials`: what fetch calls `'same-origin'` and `'include'` (XHR `withCredentials`). */
+export type RequestCredentialsMode = 'same-origin' | 'include';
+
+/**
+ * `agents`: a `node:http` `Agent` for `http:` URLs, a `node:https` `Agent` for `https:`
+ * URLs. Typed by shape so that the browser types need no Node types.
+ */
+export interface ClientAgents {
+  http?: NodeAgentLike | undefined;
+  https?: NodeAgentLike | undefined;
+}
+
+/** The shape of a `node:http`/`node:https` `Agent` (checked: it has `addRequest`, as node:http needs). */
+export interface NodeAgentLike {
+  maxSockets: number;
+  destroy(): void;
 }
 
 /** Every key of `TusClientOptions`; the compiler keeps it complete. */
@@ -147,6 +230,14 @@ export const CLIENT_OPTION_KEYS: { readonly [K in keyof TusClientOptions]-?: tru
   uploadDataDuringCreation: true,
   sendCredentialsTo: true,
   sensitiveHeaders: true,
+  proxy: true,
+  agents: true,
+  ca: true,
+  cert: true,
+  key: true,
+  credentials: true,
+  overridePatchMethod: true,
+  addRequestId: true,
 };
 
 /** Options after defaults and validation. */
@@ -175,6 +266,15 @@ export interface ResolvedClientOptions {
   sendCredentialsTo: 'endpoint-origin' | 'any-origin' | readonly string[];
   /** Lower-case header names. */
   sensitiveHeaders: readonly string[];
+  /** The proxy URL as given (checked: http(s) with a host). */
+  proxy: string | undefined;
+  agents: Readonly<ClientAgents> | undefined;
+  ca: TlsMaterial | readonly TlsMaterial[] | undefined;
+  cert: TlsMaterial | undefined;
+  key: TlsMaterial | undefined;
+  credentials: RequestCredentialsMode;
+  overridePatchMethod: boolean;
+  addRequestId: boolean;
 }
 
 export const DEFAULTS = {
@@ -192,6 +292,9 @@ export const DEFAULTS = {
   removeFingerprintOnSuccess: true,
   uploadDataDuringCreation: false,
   sendCredentialsTo: 'endpoint-origin',
+  credentials: 'same-origin',
+  overridePatchMethod: false,
+  addRequestId: false,
   /** Retries per chunk of an `Uploader` made with `createUploader` (as in the seed). */
   uploaderMaxRetries: 0,
 } as const;
@@ -232,7 +335,124 @@ export function validateClientOptions(options: unknown): ResolvedClientOptions {
       DEFAULTS.uploadDataDuringCreation,
     sendCredentialsTo: checkCredentialOrigins(o.sendCredentialsTo),
     sensitiveHeaders: checkHeaderNames('sensitiveHeaders', o.sensitiveHeaders),
+    ...checkNetworkOptions(o),
+    credentials: checkCredentialsMode(o.credentials),
+    overridePatchMethod:
+      checkBoolean('overridePatchMethod', o.overridePatchMethod) ?? DEFAULTS.overridePatchMethod,
+    addRequestId: checkBoolean('addRequestId', o.addRequestId) ?? DEFAULTS.addRequestId,
   };
+}
+
+/** `proxy`, `agents`, `ca`, `cert`, `key`: each well formed, and no two that conflict. */
+function checkNetworkOptions(
+  o: TusClientOptions,
+): Pick<ResolvedClientOptions, 'proxy' | 'agents' | 'ca' | 'cert' | 'key'> {
+  const proxy = checkProxy(o.proxy);
+  const agents = checkAgents(o.agents);
+  const ca = o.ca === undefined ? undefined : checkCa(o.ca);
+  const cert = checkTlsMaterial('cert', o.cert);
+  const key = checkTlsMaterial('key', o.key);
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new TypeError(
+      `cert and key go together (a client certificate and its private key), got only ${cert === undefined ? 'key' : 'cert'}`,
+    );
+  }
+  if (agents !== undefined && proxy !== undefined) {
+    throw new TypeError(
+      "proxy and agents cannot be combined: the proxy is carried by the client's own agents; give your agents the proxy instead",
+    );
+  }
+  if (agents?.https !== undefined) {
+    const own = [
+      ...(ca === undefined ? [] : ['ca']),
+      ...(cert === undefined ? [] : ['cert', 'key']),
+      ...(o.verifyTlsCert === false ? ['verifyTlsCert: false'] : []),
+    ];
+    if (own.length > 0) {
+      throw new TypeError(
+        `${own.join(', ')} cannot be combined with agents.https: they configure the client's own https agent; give them to your agent instead`,
+      );
+    }
+  }
+  return { proxy, agents, ca, cert, key };
+}
+
+/** `proxy`: an absolute `http:` or `https:` URL with a host (shown redacted in messages). */
+function checkProxy(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    throw new TypeError(
+      `proxy must be a URL string such as 'http://proxy:3128', got ${show(value)}`,
+    );
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {}
+  if (
+    parsed === undefined ||
+    (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
+    parsed.hostname === ''
+  ) {
+    throw new TypeError(
+      `proxy must be an http: or https: URL such as 'http://proxy:3128', got ${show(redactText(value))}`,
+    );
+  }
+  return value;
+}
+
+function checkAgents(value: unknown): Readonly<ClientAgents> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`agents must be an object { http?, https? }, got ${show(value)}`);
+  }
+  if (typeof (value as { addRequest?: unknown }).addRequest === 'function') {
+    throw new TypeError(
+      'agents takes { http, https }, not an Agent: give it as agents.http or agents.https',
+    );
+  }
+  rejectUnknownKeys('agents', value, { http: true, https: true });
+  const agents = value as ClientAgents;
+  for (const name of ['http', 'https'] as const) {
+    const agent: unknown = agents[name];
+    if (
+      agent !== undefined &&
+      (typeof agent !== 'object' ||
+        agent === null ||
+        typeof (agent as { addRequest?: unknown }).addRequest !== 'function')
+    ) {
+      throw new TypeError(`agents.${name} must be a node:${name} Agent, got ${show(agent)}`);
+    }
+  }
+  return Object.freeze({ ...agents });
+}
+
+function checkCa(value: unknown): TlsMaterial | readonly TlsMaterial[] {
+  if (!Array.isArray(value)) return checkTlsMaterial('ca', value) as TlsMaterial;
+  if (value.length === 0) throw new TypeError('ca must not be an empty array');
+  return Object.freeze(value.map((item: unknown) => checkTlsMaterial('ca', item) as TlsMaterial));
+}
+
+/** PEM text or bytes, non-empty. Never shown: it may be a private key. */
+function checkTlsMaterial(name: string, value: unknown): TlsMaterial | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' ? value.trim() === '' : !(value instanceof Uint8Array)) {
+    throw new TypeError(
+      `${name} must be PEM text or its bytes (a string or a Buffer), got ${typeof value === 'string' ? 'an empty string' : show(value)}`,
+    );
+  }
+  if (value instanceof Uint8Array && value.byteLength === 0) {
+    throw new TypeError(`${name} must not be empty`);
+  }
+  return value as TlsMaterial;
+}
+
+function checkCredentialsMode(value: unknown): RequestCredentialsMode {
+  if (value === undefined) return DEFAULTS.credentials;
+  if (value === 'same-origin' || value === 'include') return value;
+  throw new TypeError(
+    `credentials must be 'same-origin' or 'include', got ${show(value)}${value === 'omit' ? " ('omit' cannot be kept by XMLHttpRequest, which sends same-origin cookies always)" : ''}`,
+  );
 }
 
 /** `sendCredentialsTo`: one of the two words, or an array of http(s) origins. */
