@@ -128,6 +128,7 @@ export function toClientOptions(options: UploadOptions, hooks: ClientHooks): Tus
     maxRetries: options.retryDelays?.length ?? 0,
     retryDelay: 0,
     uploadDataDuringCreation: options.uploadDataDuringCreation === true,
+    addRequestId: options.addRequestId === true,
     ...hooks,
   };
 }

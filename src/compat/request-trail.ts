@@ -1,7 +1,7 @@
 /**
  * `RequestTrail`: one run of an `Upload` as tus-js-client's callbacks see it. It gives
  * `TusClient` the hooks that show each request to `onBeforeRequest`/`onAfterResponse` as
- * `HttpStack`-shaped objects, add `X-Request-ID`, and decide and wait for retries by
+ * `HttpStack`-shaped objects, and decide and wait for retries by
  * `onShouldRetry` and `retryDelays`; and it turns our errors into `DetailedError`s.
  */
 import { TusError } from '../errors/index.js';
@@ -10,7 +10,6 @@ import { sleep } from '../upload/retry-policy.js';
 import { DetailedError } from './detailed-error.js';
 import { CompatRequest, CompatResponse } from './http-objects.js';
 import { type ClientHooks, defaultOnShouldRetry } from './options.js';
-import { requestId } from './request-id.js';
 import type { UploadOptions } from './types.js';
 
 /** What failed, by method: `[while …ing, to …]`, as tus-js-client words it. */
@@ -50,7 +49,6 @@ export class RequestTrail {
   }
 
   async #before(method: string, url: string, headers: Record<string, string>): Promise<void> {
-    if (this.#options.addRequestId === true) headers['X-Request-ID'] = requestId();
     const req = new CompatRequest(method, url, headers, this.#abort);
     this.#byHeaders.set(headers, req);
     this.#recent = [...this.#recent.slice(1 - KEPT), req];
