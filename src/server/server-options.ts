@@ -30,6 +30,13 @@ export interface TusServerOptions {
    * @default '*'
    */
   allowedOrigins?: '*' | readonly string[] | undefined;
+  /**
+   * Answer `Access-Control-Allow-Credentials: true` (CORS), so that pages of the
+   * `allowedOrigins` may send their cookies (a client with `credentials: 'include'`). Needs
+   * a list of origins: with `'*'` any site could upload with a visitor's cookies.
+   * @default false
+   */
+  allowCredentials?: boolean | undefined;
   /** Called once an upload is created, before the answer; a `TusServerRequestError` thrown here is the answer. */
   onUploadCreate?: ((upload: StoredUpload) => void | Promise<void>) | undefined;
   /** Called once an upload holds all its bytes (a final concatenation included). */
@@ -50,6 +57,7 @@ export interface ResolvedServerOptions {
   cleanupIntervalMs: number;
   fsync: boolean;
   allowedOrigins: '*' | readonly string[];
+  allowCredentials: boolean;
   onUploadCreate: TusServerOptions['onUploadCreate'];
   onUploadFinish: TusServerOptions['onUploadFinish'];
   onError: TusServerOptions['onError'];
@@ -65,6 +73,7 @@ export const SERVER_DEFAULTS = {
   cleanupIntervalMs: 3_600_000,
   fsync: true,
   allowedOrigins: '*',
+  allowCredentials: false,
   closeTimeoutMs: 5000,
 } as const;
 
@@ -79,6 +88,7 @@ const KEYS: { readonly [K in keyof TusServerOptions]-?: true } = {
   cleanupIntervalMs: true,
   fsync: true,
   allowedOrigins: true,
+  allowCredentials: true,
   onUploadCreate: true,
   onUploadFinish: true,
   onError: true,
@@ -127,6 +137,19 @@ function checkOrigins(value: unknown): '*' | readonly string[] {
   );
 }
 
+function checkCredentials(value: unknown, origins: unknown): boolean {
+  if (value === undefined) return SERVER_DEFAULTS.allowCredentials;
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`server option allowCredentials must be a boolean, got ${show(value)}`);
+  }
+  if (value && !Array.isArray(origins)) {
+    throw new RangeError(
+      "server option allowCredentials needs allowedOrigins to list the origins (with '*' any site could upload with a visitor's cookies)",
+    );
+  }
+  return value;
+}
+
 /** Applies defaults and checks every option: a wrong type is a TypeError, a wrong range a RangeError. */
 export function resolveServerOptions(options: TusServerOptions): ResolvedServerOptions {
   if (typeof options !== 'object' || options === null) {
@@ -167,6 +190,7 @@ export function resolveServerOptions(options: TusServerOptions): ResolvedServerO
     ),
     fsync: options.fsync ?? SERVER_DEFAULTS.fsync,
     allowedOrigins: checkOrigins(options.allowedOrigins),
+    allowCredentials: checkCredentials(options.allowCredentials, options.allowedOrigins),
     onUploadCreate: hook('onUploadCreate', options.onUploadCreate),
     onUploadFinish: hook('onUploadFinish', options.onUploadFinish),
     onError: hook('onError', options.onError),

@@ -49,6 +49,7 @@ const ALLOW_HEADERS = [
   'Cache-Control',
   'X-HTTP-Method-Override',
   'X-Requested-With',
+  'X-Request-ID',
 ].join(', ');
 const EXPOSE_HEADERS = [...TUS_HEADERS, 'Location'].join(', ');
 const METHODS = 'POST, HEAD, PATCH, DELETE, OPTIONS';
@@ -261,6 +262,7 @@ export class TusServer {
     if (origin !== undefined && this.#originAllowed(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);
+      if (this.options.allowCredentials) res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Vary', 'Origin');
     }
     if (reply.body !== undefined && reply.status !== 204 && req.method !== 'HEAD') {
