@@ -6,6 +6,7 @@
 import type { ChecksumAlgorithm } from '../index.node.js';
 import { FileUrlStorage, TusClient } from '../index.node.js';
 import { parseHeader } from './flag-values.js';
+import { proxyFromEnv } from './proxy-env.js';
 import { CliUsageError } from './units.js';
 
 /** Client flags after commander parsed them. */
@@ -20,6 +21,8 @@ export interface ClientFlags {
   checksum?: ChecksumAlgorithm | boolean | undefined;
   store?: boolean | undefined;
   storeFile?: string | undefined;
+  /** `--proxy`: a proxy URL, or `''` for none (whatever the environment says). */
+  proxy?: string | undefined;
 }
 
 export type TusClientOptions = NonNullable<ConstructorParameters<typeof TusClient>[1]>;
@@ -57,6 +60,7 @@ export function clientOptions(flags: ClientFlags): TusClientOptions {
   if (flags.insecure === true) options.verifyTlsCert = false;
   if (flags.chunkSize !== undefined) options.chunkSize = flags.chunkSize;
   if (flags.checksum !== undefined) options.checksum = flags.checksum;
+  if (flags.proxy !== undefined && flags.proxy !== '') options.proxy = flags.proxy;
   if (flags.store === true) {
     options.storeUrl = true;
     if (flags.storeFile !== undefined)
@@ -70,11 +74,18 @@ export function clientOptions(flags: ClientFlags): TusClientOptions {
  * become usage errors (exit 2): the flags were checked already, so this is a safety net.
  */
 export function createClient(endpoint: string, flags: ClientFlags): TusClient {
+  // Without --proxy, the environment's proxy for this URL (proxy-env.ts).
+  const fromEnv = flags.proxy === undefined ? proxyFromEnv(endpoint, process.env) : undefined;
   try {
-    return new TusClient(endpoint, clientOptions(flags));
+    return new TusClient(
+      endpoint,
+      clientOptions({ ...flags, proxy: flags.proxy ?? fromEnv?.proxy }),
+    );
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError) {
-      throw new CliUsageError(error.message);
+      const where =
+        fromEnv !== undefined && /^proxy /.test(error.message) ? `$${fromEnv.variable}: ` : '';
+      throw new CliUsageError(`${where}${error.message}`);
     }
     throw error;
   }
