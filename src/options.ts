@@ -72,7 +72,7 @@ export interface TusClientOptions {
    * @default Infinity (no limit)
    */
   maxBytesPerSecond?: number | undefined;
-  /** Called before every request; may change `headers` in place. */
+  /** Called before every request; may change `headers` in place, and `settings.credentials`. */
   beforeRequest?: BeforeRequestHook | undefined;
   /** Called after every response. */
   afterResponse?: AfterResponseHook | undefined;

@@ -4,19 +4,12 @@
  * `onBeforeRequest` (as Uppy does) becoming the request's `credentials`.
  */
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { RequestTrail } from '../../src/compat/request-trail.js';
 import type { HttpRequest } from '../../src/index.tus-js-client.node.js';
 import type { RequestSettings } from '../../src/types.js';
 import { startUpload } from '../compat/run-upload.js';
-import { patternBytes, type StartedServer, startServer } from './helpers/servers.js';
-
-function dropPatch(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== 'PATCH') return false;
-  res.writeHead(405).end();
-  return true;
-}
+import { dropPatch, patternBytes, type StartedServer, startServer } from './helpers/servers.js';
 
 describe('the compat face: overridePatchMethod', { timeout: 60_000 }, () => {
   let server: StartedServer;

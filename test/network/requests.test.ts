@@ -5,20 +5,12 @@
  * and `endpoint` of `uploadFile`/`resumeUpload`.
  */
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { TusClient } from '../../src/index.node.js';
-import { patternBytes, type StartedServer, startServer } from './helpers/servers.js';
+import { dropPatch, patternBytes, type StartedServer, startServer } from './helpers/servers.js';
 
 const input = patternBytes(150 * 1024, 3);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-/** Like a proxy or firewall that drops PATCH: 405 before the tus server sees it. */
-function dropPatch(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== 'PATCH') return false;
-  res.writeHead(405, { Allow: 'GET, HEAD, POST, OPTIONS' }).end('PATCH not allowed here');
-  return true;
-}
 
 describe('overridePatchMethod', { timeout: 60_000 }, () => {
   let server: StartedServer;

@@ -161,3 +161,10 @@ export function patternBytes(n: number, seed = 7): { bytes: Uint8Array; hash: st
   }
   return { bytes, hash: createHash('sha256').update(bytes).digest('hex') };
 }
+
+/** An `intercept` like a proxy or firewall that drops PATCH: 405 before the tus server sees it. */
+export function dropPatch(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== 'PATCH') return false;
+  res.writeHead(405, { Allow: 'GET, HEAD, POST, OPTIONS' }).end('PATCH not allowed here');
+  return true;
+}

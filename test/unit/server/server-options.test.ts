@@ -32,7 +32,11 @@ describe('resolveServerOptions', () => {
     [{ directory: 'd', fsync: 'yes' }, TypeError, /fsync/],
     [{ directory: 'd', allowedOrigins: 5 }, TypeError, /allowedOrigins/],
     [{ directory: 'd', allowCredentials: 'yes' }, TypeError, /allowCredentials must be a boolean/],
-    [{ directory: 'd', allowCredentials: true }, RangeError, /allowCredentials needs allowedOrigins/],
+    [
+      { directory: 'd', allowCredentials: true },
+      RangeError,
+      /allowCredentials needs allowedOrigins/,
+    ],
     [{ directory: 'd', onUploadCreate: 'x' }, TypeError, /onUploadCreate/],
     [{ directory: 'd', maxsize: 5 }, TypeError, /unknown server option "maxsize"/],
   ];
