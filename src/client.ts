@@ -82,7 +82,7 @@ export class BaseTusClient implements TusClientApi {
 
   constructor(url: string, options: TusClientOptions | undefined, platform: Platform) {
     this.url = checkEndpoint(url);
-    this.#options = validateClientOptions(options);
+    this.#options = validateClientOptions(options, platform.checkNetworkOptions);
     this.#platform = platform;
     const o = this.#options;
     this.#transport = platform.createTransport({

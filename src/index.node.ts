@@ -5,6 +5,7 @@
 import { nodeChecksum } from './checksum/node-checksum.node.js';
 import { BaseTusClient, type TusClientApi } from './client.js';
 import { nodeFingerprintHash } from './fingerprint/node-hash.node.js';
+import { checkNetworkOptions } from './network-options.node.js';
 import type { TusClientOptions } from './options.js';
 import type { Platform } from './platform.js';
 import { openNodeSource } from './sources/open-source.node.js';
@@ -19,6 +20,7 @@ export const nodePlatform: Platform = {
   checksum: nodeChecksum,
   fingerprintHash: nodeFingerprintHash,
   defaultUrlStorage: () => new FileUrlStorage(),
+  checkNetworkOptions,
 };
 
 /**

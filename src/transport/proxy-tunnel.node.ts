@@ -194,8 +194,9 @@ export function openTunnel(
 
 /**
  * How an `http:` request goes through the proxy: to the proxy's host and port, with the full
- * URL (without user and password) as its target, the server's `Host`, and the proxy's
- * credentials (replacing any `Proxy-Authorization` among `headers`).
+ * URL (without user and password) as its target, the server's `Host`, and the proxy URL's
+ * credentials (in place of a `Proxy-Authorization` among `headers`; without them, one given
+ * there is kept: it is for the proxy).
  */
 export function absoluteFormTarget(
   route: ProxyRoute,
@@ -209,10 +210,10 @@ export function absoluteFormTarget(
   headers: Record<string, string | number>;
 } {
   const out: Record<string, string | number> = {};
+  const ours = route.authorization !== undefined;
   for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() !== 'proxy-authorization' && name.toLowerCase() !== 'host') {
-      out[name] = value;
-    }
+    const lower = name.toLowerCase();
+    if (lower !== 'host' && !(ours && lower === 'proxy-authorization')) out[name] = value;
   }
   out.Host = target.host;
   if (route.authorization !== undefined) out['Proxy-Authorization'] = route.authorization;

@@ -8,7 +8,12 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { describe, it } from 'node:test';
 import { TusClient } from '../../../src/index.node.js';
-import { DEFAULTS, validateClientOptions } from '../../../src/options.js';
+import { checkNetworkOptions } from '../../../src/network-options.node.js';
+import { DEFAULTS, validateClientOptions as validateAnywhere } from '../../../src/options.js';
+
+/** As the Node entry validates them. */
+const validateClientOptions = (options: unknown) => validateAnywhere(options, checkNetworkOptions);
+
 import { FetchTransport } from '../../../src/transport/fetch-transport.js';
 
 const endpoint = 'http://127.0.0.1:1/files';
