@@ -52,7 +52,14 @@ export {
   type IncrementalHash,
   PartialMD5Fingerprint,
 } from './fingerprint/fingerprinter.js';
-export type { ResolvedClientOptions, TusClientOptions } from './options.js';
+export type {
+  ClientAgents,
+  NodeAgentLike,
+  RequestCredentialsMode,
+  ResolvedClientOptions,
+  TlsMaterial,
+  TusClientOptions,
+} from './options.js';
 export type { MetadataEncoding } from './protocol/metadata.js';
 export type { DefaultPathContext } from './storage/default-path.node.js';
 export { defaultUrlStoragePath } from './storage/default-path.node.js';
@@ -63,6 +70,7 @@ export type {
   AfterResponseHook,
   BeforeRequestHook,
   ByteRange,
+  CallRequestOptions,
   ChecksumAlgorithm,
   CreateDeferredUploadOptions,
   CreateFinalUploadOptions,
@@ -71,6 +79,7 @@ export type {
   InputOptions,
   PreviousUpload,
   RequestOptions,
+  RequestSettings,
   ResponseDetails,
   ResumeUploadOptions,
   RetryState,
