@@ -61,7 +61,14 @@ export {
   type IncrementalHash,
   PartialMD5Fingerprint,
 } from './fingerprint/fingerprinter.js';
-export type { ResolvedClientOptions, TusClientOptions } from './options.js';
+export type {
+  ClientAgents,
+  NodeAgentLike,
+  RequestCredentialsMode,
+  ResolvedClientOptions,
+  TlsMaterial,
+  TusClientOptions,
+} from './options.js';
 export type { MetadataEncoding } from './protocol/metadata.js';
 export { InMemoryUrlStorage } from './storage/in-memory-url-storage.js';
 export type { StoredUpload, UrlStorage, UrlStorageEntry } from './storage/url-storage.js';
@@ -74,6 +81,7 @@ export type {
   AfterResponseHook,
   BeforeRequestHook,
   ByteRange,
+  CallRequestOptions,
   ChecksumAlgorithm,
   CreateDeferredUploadOptions,
   CreateFinalUploadOptions,
@@ -82,6 +90,7 @@ export type {
   InputOptions,
   PreviousUpload,
   RequestOptions,
+  RequestSettings,
   ResponseDetails,
   ResumeUploadOptions,
   RetryState,

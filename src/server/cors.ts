@@ -24,6 +24,7 @@ const ALLOW_HEADERS = [
   'Cache-Control',
   'X-HTTP-Method-Override',
   'X-Requested-With',
+  'X-Request-ID',
 ].join(', ');
 const EXPOSE_HEADERS = [...TUS_HEADERS, 'Location'].join(', ');
 const METHODS = 'POST, HEAD, PATCH, DELETE, OPTIONS';
@@ -43,6 +44,7 @@ export function corsHeaders(
   origin: string | undefined,
   allowed: '*' | readonly string[],
   preflight: boolean,
+  settings: { credentials?: boolean | undefined } = {},
 ): Record<string, string> {
   const none = allowed !== '*' && allowed.length === 0;
   if (origin === undefined || none) return {};
@@ -50,6 +52,8 @@ export function corsHeaders(
   return {
     'Access-Control-Allow-Origin': origin,
     'Access-Control-Expose-Headers': EXPOSE_HEADERS,
+    // Cookies of the page's origin may come along (allowCredentials; a listed origin only).
+    ...(settings.credentials === true ? { 'Access-Control-Allow-Credentials': 'true' } : {}),
     Vary: 'Origin',
     ...(preflight
       ? {

@@ -95,6 +95,13 @@ export interface TusServerOptions {
    * @default node:fs/promises
    */
   fileSystem?: StoreFileSystem | undefined;
+  /**
+   * Answer `Access-Control-Allow-Credentials: true` (CORS), so that pages of the
+   * `allowedOrigins` may send their cookies (a client with `credentials: 'include'`). Needs
+   * a list of origins: with `'*'` any site could upload with a visitor's cookies.
+   * @default false
+   */
+  allowCredentials?: boolean | undefined;
   /** Called once an upload is created, before the answer; a `TusServerRequestError` thrown here is the answer. */
   onUploadCreate?: ((upload: StoredUpload) => void | Promise<void>) | undefined;
   /** Called once an upload holds all its bytes (a final concatenation included). */
@@ -127,6 +134,7 @@ export interface ResolvedServerOptions {
   bodyIdleTimeoutMs: number;
   lockWaitMs: number;
   fileSystem: StoreFileSystem;
+  allowCredentials: boolean;
   onUploadCreate: TusServerOptions['onUploadCreate'];
   onUploadFinish: TusServerOptions['onUploadFinish'];
   onError: TusServerOptions['onError'];
@@ -145,6 +153,7 @@ export const SERVER_DEFAULTS = {
   cleanupIntervalMs: 3_600_000,
   fsync: true,
   allowedOrigins: [] as readonly string[],
+  allowCredentials: false,
   recordCacheSize: 1000,
   bodyIdleTimeoutMs: 10_000,
   lockWaitMs: 5000,
@@ -170,6 +179,7 @@ const KEYS: { readonly [K in keyof TusServerOptions]-?: true } = {
   bodyIdleTimeoutMs: true,
   lockWaitMs: true,
   fileSystem: true,
+  allowCredentials: true,
   onUploadCreate: true,
   onUploadFinish: true,
   onError: true,
@@ -190,6 +200,19 @@ function checkFileSystem(value: unknown): StoreFileSystem {
     );
   }
   return value as StoreFileSystem;
+}
+
+function checkCredentials(value: unknown, origins: unknown): boolean {
+  if (value === undefined) return SERVER_DEFAULTS.allowCredentials;
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`server option allowCredentials must be a boolean, got ${show(value)}`);
+  }
+  if (value && !Array.isArray(origins)) {
+    throw new RangeError(
+      "server option allowCredentials needs allowedOrigins to list the origins (with '*' any site could upload with a visitor's cookies)",
+    );
+  }
+  return value;
 }
 
 /** Applies defaults and checks every option: a wrong type is a TypeError, a wrong range a RangeError. */
@@ -243,6 +266,7 @@ export function resolveServerOptions(options: TusServerOptions): ResolvedServerO
     ),
     lockWaitMs: amount('lockWaitMs', options.lockWaitMs, d.lockWaitMs, 0),
     fileSystem: checkFileSystem(options.fileSystem),
+    allowCredentials: checkCredentials(options.allowCredentials, options.allowedOrigins),
     onUploadCreate: hook('onUploadCreate', options.onUploadCreate),
     onUploadFinish: hook('onUploadFinish', options.onUploadFinish),
     onError: hook('onError', options.onError),

@@ -278,7 +278,9 @@ export class TusServer {
     res.setHeader('Tus-Resumable', TUS_VERSION);
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
     const preflight = req.headers['access-control-request-method'] !== undefined;
-    const cors = corsHeaders(req.headers.origin, this.options.allowedOrigins, preflight);
+    const cors = corsHeaders(req.headers.origin, this.options.allowedOrigins, preflight, {
+      credentials: this.options.allowCredentials,
+    });
     for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
     if (reply.body !== undefined && reply.status !== 204 && req.method !== 'HEAD') {
       res.setHeader('Content-Type', 'text/plain; charset=utf-8');

@@ -61,6 +61,12 @@ describe('resolveServerOptions', () => {
     [{ directory: 'd', bodyIdleTimeoutMs: 0 }, RangeError, /bodyIdleTimeoutMs/],
     [{ directory: 'd', lockWaitMs: -5 }, RangeError, /lockWaitMs/],
     [{ directory: 'd', fileSystem: { open() {} } }, TypeError, /fileSystem/],
+    [{ directory: 'd', allowCredentials: 'yes' }, TypeError, /allowCredentials must be a boolean/],
+    [
+      { directory: 'd', allowCredentials: true },
+      RangeError,
+      /allowCredentials needs allowedOrigins/,
+    ],
     [{ directory: 'd', onUploadCreate: 'x' }, TypeError, /onUploadCreate/],
     [{ directory: 'd', maxsize: 5 }, TypeError, /unknown server option "maxsize"/],
   ];
