@@ -21,6 +21,7 @@ import { loadAverage, machineInfo } from './lib/machine.js';
 import { profileSection } from './lib/profile.js';
 import { computeRatios } from './lib/ratios.js';
 import { browserSection } from './lib/sections-browser.js';
+import { durabilitySection } from './lib/sections-durability.js';
 import { flatSection, hashSection, nullSection, smallSection } from './lib/sections-null.js';
 import { issue2Section, oursServerSection, parallelSection } from './lib/sections-server.js';
 import { wanSection } from './lib/sections-wan.js';
@@ -51,6 +52,7 @@ const SECTION_RUNNERS: Record<Section, (ctx: BenchContext) => Promise<SectionRep
   parallel: parallelSection,
   wan: wanSection,
   browser: browserSection,
+  durability: durabilitySection,
 };
 
 async function buildWorkers(): Promise<string> {

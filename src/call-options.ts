@@ -16,6 +16,8 @@ export const INPUT_KEYS = { filePath: true, input: true, uploadSize: true } as c
 /** Option keys of each method; later issues add theirs here. */
 export const UPLOAD_FILE_KEYS: { readonly [K in keyof UploadFileOptions]-?: true } = {
   ...INPUT_KEYS,
+  endpoint: true,
+  headers: true,
   metadata: true,
   onProgress: true,
   onUploadUrlAvailable: true,
@@ -39,6 +41,7 @@ export const CREATE_FINAL_UPLOAD_KEYS: { readonly [K in keyof CreateFinalUploadO
 export const RESUME_UPLOAD_KEYS: { readonly [K in keyof ResumeUploadOptions]-?: true } = {
   ...INPUT_KEYS,
   uploadUrl: true,
+  headers: true,
   onProgress: true,
   signal: true,
 };
@@ -55,16 +58,17 @@ export const CREATE_UPLOADER_KEYS: { readonly [K in keyof CreateUploaderOptions]
   signal: true,
 };
 
-export function checkEndpoint(url: unknown): string {
-  if (typeof url !== 'string') throw new TypeError(`url must be a string, got ${show(url)}`);
+/** An absolute http(s) URL, normalised; `name` is how errors call it. */
+export function checkEndpoint(url: unknown, name = 'url'): string {
+  if (typeof url !== 'string') throw new TypeError(`${name} must be a string, got ${show(url)}`);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new TypeError(`url must be an absolute http(s) URL, got ${show(url)}`);
+    throw new TypeError(`${name} must be an absolute http(s) URL, got ${show(url)}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new TypeError(`url must be an http(s) URL, got ${show(url)}`);
+    throw new TypeError(`${name} must be an http(s) URL, got ${show(url)}`);
   }
   return parsed.href;
 }

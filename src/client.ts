@@ -24,6 +24,7 @@ import {
   checkCount,
   checkDuration,
   checkFunction,
+  checkHeaders,
   DEFAULTS,
   type ResolvedClientOptions,
   show,
@@ -38,6 +39,7 @@ import { checkInputOptions } from './sources/open-input.js';
 import type { UploadSource } from './sources/upload-source.js';
 import type { HttpTransport } from './transport/http-transport.js';
 import type {
+  CallRequestOptions,
   CreateDeferredUploadOptions,
   CreateFinalUploadOptions,
   CreatePartialUploadOptions,
@@ -73,17 +75,24 @@ export class BaseTusClient implements TusClientApi {
   readonly #protocol: UploadProtocol;
   readonly #requester: Requester;
   readonly #context: UploaderContext;
-  #serverInfo: Promise<ServerInfo> | undefined;
+  /** OPTIONS answers by endpoint (the client's, and those of `uploadFile({ endpoint })`). */
+  readonly #serverInfo = new Map<string, Promise<ServerInfo>>();
   /** URL storage, when `storeUrl` is on. */
   readonly #urlStore: UrlStore | undefined;
 
   constructor(url: string, options: TusClientOptions | undefined, platform: Platform) {
     this.url = checkEndpoint(url);
-    this.#options = validateClientOptions(options);
+    this.#options = validateClientOptions(options, platform.checkNetworkOptions);
     this.#platform = platform;
+    const o = this.#options;
     this.#transport = platform.createTransport({
-      verifyTlsCert: this.#options.verifyTlsCert,
-      maxBytesPerSecond: this.#options.maxBytesPerSecond,
+      verifyTlsCert: o.verifyTlsCert,
+      maxBytesPerSecond: o.maxBytesPerSecond,
+      ...(o.proxy === undefined ? {} : { proxy: o.proxy, proxyConnectTimeout: o.timeout }),
+      ...(o.agents === undefined ? {} : { agents: o.agents }),
+      ...(o.ca === undefined && o.cert === undefined
+        ? {}
+        : { tls: { ca: o.ca, cert: o.cert, key: o.key } }),
     });
     this.#protocol = protocolFor(this.#options.protocol, this.#transport);
     this.#requester = new Requester(this.#transport, this.#options, this.#protocol, this.url);
@@ -94,7 +103,7 @@ export class BaseTusClient implements TusClientApi {
       checksum: platform.checksum,
       options: this.#options,
       chunkLimits: new ServerChunkLimits(),
-      serverInfo: (signal) => this.#cachedServerInfo(signal),
+      serverInfo: (signal) => this.#cachedServerInfo(this.#requester, this.url, signal),
     };
     this.#urlStore = createUrlStore(this.#options, platform);
   }
@@ -108,18 +117,20 @@ export class BaseTusClient implements TusClientApi {
     checkCallOptions('uploadFile', options, UPLOAD_FILE_KEYS);
     const stopAt = options.stopAt;
     if (stopAt !== undefined) checkStopAt(stopAt);
+    const context = this.#callContext(options);
     const plan = checkParallelOptions(options);
-    if (plan !== undefined) return this.#uploadParallel(options, plan);
+    if (plan !== undefined) return this.#uploadParallel(options, plan, context);
     const onUploadUrlAvailable = checkFunction(
       'onUploadUrlAvailable',
       options.onUploadUrlAvailable,
     );
-    if (this.#urlStore !== undefined) return this.#uploadStored(options, this.#urlStore);
+    if (this.#urlStore !== undefined) return this.#uploadStored(options, this.#urlStore, context);
     const uploader = this.#uploader(options, {
       metadata: options.metadata,
       maxRetries: this.#options.maxRetries,
       stopAt,
       onCreated: onUploadUrlAvailable,
+      context,
     });
     try {
       return await uploader.upload();
@@ -133,6 +144,7 @@ export class BaseTusClient implements TusClientApi {
     const uploader = this.#uploader(options, {
       uploadUrl: checkUploadUrl(options.uploadUrl),
       maxRetries: this.#options.maxRetries,
+      context: this.#callContext(options),
     });
     try {
       const url = await uploader.upload();
@@ -160,7 +172,11 @@ export class BaseTusClient implements TusClientApi {
   }
 
   /** `uploadFile` with `storeUrl`: one source, fingerprinted, then resumed or created. */
-  async #uploadStored(options: UploadFileOptions, store: UrlStore): Promise<string> {
+  async #uploadStored(
+    options: UploadFileOptions,
+    store: UrlStore,
+    context: UploaderContext,
+  ): Promise<string> {
     const input = this.#checkedInput(options);
     this.#metadataHeader(options.metadata);
     const source = await this.#platform.openSource(input, checkSignal(options.signal));
@@ -168,7 +184,7 @@ export class BaseTusClient implements TusClientApi {
       return await uploadStored(store, source, input, {
         metadata: options.metadata ?? {},
         onUploadUrlAvailable: options.onUploadUrlAvailable,
-        getUploadInfo: (url) => this.getUploadInfo(url, { signal: options.signal }),
+        getUploadInfo: (url) => this.#uploadInfo(context.requester, url, options.signal),
         upload: async (settings) => {
           const uploader = this.#uploader(options, {
             uploadUrl: settings.uploadUrl,
@@ -178,6 +194,7 @@ export class BaseTusClient implements TusClientApi {
             source: settings.source,
             onCreated: settings.onCreated,
             inputSha256: settings.inputSha256,
+            context,
           });
           try {
             const url = await uploader.upload();
@@ -282,11 +299,15 @@ export class BaseTusClient implements TusClientApi {
     });
   }
 
-  async getUploadInfo(url: string, options: RequestOptions = {}): Promise<UploadInfo> {
+  getUploadInfo(url: string, options: RequestOptions = {}): Promise<UploadInfo> {
+    return this.#uploadInfo(this.#requester, url, options.signal);
+  }
+
+  async #uploadInfo(requester: Requester, url: string, signalOption: unknown): Promise<UploadInfo> {
     const target = checkUploadUrl(url);
-    const signal = checkSignal(options.signal);
-    const state = await this.#requester.retrying('HEAD', target, signal, () =>
-      this.#protocol.offset(this.#requester, target, signal),
+    const signal = checkSignal(signalOption);
+    const state = await requester.retrying('HEAD', target, signal, () =>
+      this.#protocol.offset(requester, target, signal),
     );
     const { offset, length } = state;
     return {
@@ -301,7 +322,7 @@ export class BaseTusClient implements TusClientApi {
   }
 
   async getServerInfo(options: RequestOptions = {}): Promise<ServerInfo> {
-    const info = await this.#cachedServerInfo(checkSignal(options.signal));
+    const info = await this.#context.serverInfo(checkSignal(options.signal));
     return {
       ...info,
       versions: [...info.versions],
@@ -314,24 +335,54 @@ export class BaseTusClient implements TusClientApi {
     await this.#transport.close();
   }
 
-  /** OPTIONS once per client; a failure is not kept, so the next call asks again. */
-  #cachedServerInfo(signal?: AbortSignal): Promise<ServerInfo> {
-    if (this.#serverInfo === undefined) {
-      const pending = this.#requester
-        .sendExpecting('OPTIONS', this.url, [200, 204], { signal })
-        .then((response) =>
-          parseServerInfo(response.headers, {
-            method: 'OPTIONS',
-            url: displayUrl(this.url),
-            status: response.status,
-          }),
-        );
-      this.#serverInfo = pending;
-      pending.catch(() => {
-        if (this.#serverInfo === pending) this.#serverInfo = undefined;
-      });
-    }
-    return this.#serverInfo;
+  /** OPTIONS once per endpoint; a failure is not kept, so the next call asks again. */
+  #cachedServerInfo(
+    requester: Requester,
+    endpoint: string,
+    signal?: AbortSignal,
+  ): Promise<ServerInfo> {
+    const cached = this.#serverInfo.get(endpoint);
+    if (cached !== undefined) return cached;
+    const pending = requester
+      .sendExpecting('OPTIONS', endpoint, [200, 204], { signal })
+      .then((response) =>
+        parseServerInfo(response.headers, {
+          method: 'OPTIONS',
+          url: displayUrl(endpoint),
+          status: response.status,
+        }),
+      );
+    this.#serverInfo.set(endpoint, pending);
+    pending.catch(() => {
+      if (this.#serverInfo.get(endpoint) === pending) this.#serverInfo.delete(endpoint);
+    });
+    return pending;
+  }
+
+  /**
+   * The uploader context of one `uploadFile`/`resumeUpload` call: the client's, or one with
+   * the call's `headers` over the client's and the call's `endpoint`.
+   */
+  #callContext(options: CallRequestOptions & { endpoint?: unknown }): UploaderContext {
+    const endpoint =
+      options.endpoint === undefined ? this.url : checkEndpoint(options.endpoint, 'endpoint');
+    if (options.headers === undefined && endpoint === this.url) return this.#context;
+    const callHeaders = checkHeaders(options.headers);
+    const resolved: ResolvedClientOptions = {
+      ...this.#options,
+      headers: Object.freeze({
+        ...withoutNames(this.#options.headers, callHeaders),
+        ...callHeaders,
+      }),
+    };
+    const requester = new Requester(this.#transport, resolved, this.#protocol, endpoint);
+    return {
+      ...this.#context,
+      endpoint,
+      options: resolved,
+      requester,
+      serverInfo: (signal) => this.#cachedServerInfo(requester, endpoint, signal),
+    };
   }
 
   #uploader(
@@ -377,7 +428,11 @@ export class BaseTusClient implements TusClientApi {
   }
 
   /** `uploadFile` with `parallelUploads`: partials at once, then the final upload. */
-  #uploadParallel(options: UploadFileOptions, plan: ParallelPlan): Promise<string> {
+  #uploadParallel(
+    options: UploadFileOptions,
+    plan: ParallelPlan,
+    context: UploaderContext,
+  ): Promise<string> {
     const input = this.#checkedInput(options);
     const onUploadUrlAvailable = checkFunction(
       'onUploadUrlAvailable',
@@ -389,9 +444,9 @@ export class BaseTusClient implements TusClientApi {
         : partialUrlStore(this.#urlStore, {
             input,
             metadata: options.metadata ?? {},
-            getUploadInfo: (url) => this.getUploadInfo(url, { signal: options.signal }),
+            getUploadInfo: (url) => this.#uploadInfo(context.requester, url, options.signal),
           });
-    return uploadParallel(this.#context, {
+    return uploadParallel(context, {
       openSource: () => this.#platform.openSource(input, checkSignal(options.signal)),
       store,
       onUploadUrlAvailable,
@@ -423,4 +478,15 @@ export class BaseTusClient implements TusClientApi {
     }
     return encodeMetadata(metadata as Record<string, string>, this.#options.metadataEncoding);
   }
+}
+
+/** `headers` less the names (any case) that `over` has: so a call's `authorization` replaces the client's `Authorization`. */
+function withoutNames(
+  headers: Readonly<Record<string, string>>,
+  over: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const names = new Set(Object.keys(over).map((name) => name.toLowerCase()));
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !names.has(name.toLowerCase())),
+  );
 }

@@ -61,7 +61,14 @@ export {
   type IncrementalHash,
   PartialMD5Fingerprint,
 } from './fingerprint/fingerprinter.js';
-export type { ResolvedClientOptions, TusClientOptions } from './options.js';
+export type {
+  ClientAgents,
+  NodeAgentLike,
+  RequestCredentialsMode,
+  ResolvedClientOptions,
+  TlsMaterial,
+  TusClientOptions,
+} from './options.js';
 export type { DraftProtocol } from './protocol/ietf/interop.js';
 export type { MetadataEncoding } from './protocol/metadata.js';
 export { InMemoryUrlStorage } from './storage/in-memory-url-storage.js';
@@ -75,6 +82,7 @@ export type {
   AfterResponseHook,
   BeforeRequestHook,
   ByteRange,
+  CallRequestOptions,
   ChecksumAlgorithm,
   CreateDeferredUploadOptions,
   CreateFinalUploadOptions,
@@ -83,6 +91,7 @@ export type {
   InputOptions,
   PreviousUpload,
   RequestOptions,
+  RequestSettings,
   ResponseDetails,
   ResumeUploadOptions,
   RetryState,

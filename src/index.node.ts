@@ -5,6 +5,7 @@
 import { nodeChecksum } from './checksum/node-checksum.node.js';
 import { BaseTusClient, type TusClientApi } from './client.js';
 import { nodeFingerprintHash } from './fingerprint/node-hash.node.js';
+import { checkNetworkOptions } from './network-options.node.js';
 import type { TusClientOptions } from './options.js';
 import type { Platform } from './platform.js';
 import { openNodeSource } from './sources/open-source.node.js';
@@ -19,6 +20,7 @@ export const nodePlatform: Platform = {
   checksum: nodeChecksum,
   fingerprintHash: nodeFingerprintHash,
   defaultUrlStorage: () => new FileUrlStorage(),
+  checkNetworkOptions,
 };
 
 /**
@@ -55,7 +57,14 @@ export {
   type IncrementalHash,
   PartialMD5Fingerprint,
 } from './fingerprint/fingerprinter.js';
-export type { ResolvedClientOptions, TusClientOptions } from './options.js';
+export type {
+  ClientAgents,
+  NodeAgentLike,
+  RequestCredentialsMode,
+  ResolvedClientOptions,
+  TlsMaterial,
+  TusClientOptions,
+} from './options.js';
 export type { DraftProtocol } from './protocol/ietf/interop.js';
 export type { MetadataEncoding } from './protocol/metadata.js';
 export type { DefaultPathContext } from './storage/default-path.node.js';
@@ -67,6 +76,7 @@ export type {
   AfterResponseHook,
   BeforeRequestHook,
   ByteRange,
+  CallRequestOptions,
   ChecksumAlgorithm,
   CreateDeferredUploadOptions,
   CreateFinalUploadOptions,
@@ -75,6 +85,7 @@ export type {
   InputOptions,
   PreviousUpload,
   RequestOptions,
+  RequestSettings,
   ResponseDetails,
   ResumeUploadOptions,
   RetryState,

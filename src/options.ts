@@ -73,7 +73,7 @@ export interface TusClientOptions {
    * @default Infinity (no limit)
    */
   maxBytesPerSecond?: number | undefined;
-  /** Called before every request; may change `headers` in place. */
+  /** Called before every request; may change `headers` in place, and `settings.credentials`. */
   beforeRequest?: BeforeRequestHook | undefined;
   /** Called after every response. */
   afterResponse?: AfterResponseHook | undefined;
@@ -132,6 +132,89 @@ export interface TusClientOptions {
    * @example { headers: { 'X-Api-Key': key }, sensitiveHeaders: ['X-Api-Key'] }
    */
   sensitiveHeaders?: readonly string[] | undefined;
+  /**
+   * An HTTP proxy that every request goes through (Node): `http://[user:password@]host:port`
+   * or `https://…` (TLS to the proxy too). An `https:` server is reached through a `CONNECT`
+   * tunnel (the proxy sees its host and port, TLS runs end to end inside); an `http:` server
+   * in absolute form (the proxy sees the requests). A user and password in the URL go to the
+   * proxy only (`Proxy-Authorization: Basic`) and are never shown in errors. The library
+   * reads no environment variable; the CLI reads `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`.
+   * Not with `agents` (give your agents the proxy). In browsers: refused (the browser's own
+   * proxy settings apply).
+   * @default undefined (requests go straight to the server)
+   * @example { proxy: 'http://user:secret@proxy.internal:3128' }
+   */
+  proxy?: string | undefined;
+  /**
+   * Your own `node:http` / `node:https` `Agent`s (Node), used instead of the client's
+   * keep-alive agents: `http` for `http:` URLs, `https` for `https:` URLs (a missing one
+   * keeps the client's). node:http takes an agent per request, per scheme, so this has the
+   * shape `got` uses; any agent works (a SOCKS or PAC agent, one with your own TLS
+   * settings). `ca`, `cert`, `key`, `verifyTlsCert: false` and `proxy` belong to the
+   * client's agents: give them to your agent instead (combining them is a `TypeError`).
+   * @default undefined (the client's agents: keep-alive, 8 sockets per origin)
+   * @example { agents: { https: new https.Agent({ keepAlive: true, ca }) } }
+   */
+  agents?: ClientAgents | undefined;
+  /**
+   * Certificate authorities to trust for `https:` servers (and an `https:` proxy) instead of
+   * Node's bundled ones (Node): PEM text or bytes, or several. For a private CA. Node only.
+   * @default undefined (Node's bundled root certificates)
+   * @example { ca: readFileSync('company-root-ca.pem') }
+   */
+  ca?: TlsMaterial | readonly TlsMaterial[] | undefined;
+  /**
+   * A client certificate (PEM) for servers that ask for one (mutual TLS), with its `key`.
+   * Node only.
+   * @default undefined (none sent)
+   */
+  cert?: TlsMaterial | undefined;
+  /** The private key (PEM, unencrypted) of `cert`. Node only. @default undefined */
+  key?: TlsMaterial | undefined;
+  /**
+   * Whether browsers send cookies (and HTTP authentication) to an endpoint on another
+   * origin: `'include'` sets `withCredentials` on XHR and `credentials: 'include'` on
+   * fetch; the server must answer `Access-Control-Allow-Credentials: true` and name the
+   * page's origin. `'same-origin'`: only to the page's own origin. In Node there is no
+   * cookie store: the option changes nothing there (send a `Cookie` header).
+   * `beforeRequest` may change it per request.
+   * @default 'same-origin'
+   */
+  credentials?: RequestCredentialsMode | undefined;
+  /**
+   * Send each `PATCH` as `POST` with `X-HTTP-Method-Override: PATCH`, for proxies and
+   * firewalls that drop `PATCH` (tus 1.0 asks servers to honour the header). tus 1.0 only:
+   * the IETF draft defines no such header, so its appends stay `PATCH`.
+   * @default false
+   */
+  overridePatchMethod?: boolean | undefined;
+  /**
+   * Add an `X-Request-ID` header (a random UUID, new for each request, retries included)
+   * so that a request can be found in the server's logs. `beforeRequest` sees it.
+   * @default false
+   */
+  addRequestId?: boolean | undefined;
+}
+
+/** PEM text, or its bytes (a `Buffer` is a `Uint8Array`). */
+export type TlsMaterial = string | Uint8Array;
+
+/** `credentials`: what fetch calls `'same-origin'` and `'include'` (XHR `withCredentials`). */
+export type RequestCredentialsMode = 'same-origin' | 'include';
+
+/**
+ * `agents`: a `node:http` `Agent` for `http:` URLs, a `node:https` `Agent` for `https:`
+ * URLs. Typed by shape so that the browser types need no Node types.
+ */
+export interface ClientAgents {
+  http?: NodeAgentLike | undefined;
+  https?: NodeAgentLike | undefined;
+}
+
+/** The shape of a `node:http`/`node:https` `Agent` (checked: it has `addRequest`, as node:http needs). */
+export interface NodeAgentLike {
+  maxSockets: number;
+  destroy(): void;
 }
 
 /** Every key of `TusClientOptions`; the compiler keeps it complete. */
@@ -158,6 +241,14 @@ export const CLIENT_OPTION_KEYS: { readonly [K in keyof TusClientOptions]-?: tru
   protocol: true,
   sendCredentialsTo: true,
   sensitiveHeaders: true,
+  proxy: true,
+  agents: true,
+  ca: true,
+  cert: true,
+  key: true,
+  credentials: true,
+  overridePatchMethod: true,
+  addRequestId: true,
 };
 
 /** Options after defaults and validation. */
@@ -187,6 +278,15 @@ export interface ResolvedClientOptions {
   sendCredentialsTo: 'endpoint-origin' | 'any-origin' | readonly string[];
   /** Lower-case header names. */
   sensitiveHeaders: readonly string[];
+  /** The proxy URL as given (checked: http(s) with a host). */
+  proxy: string | undefined;
+  agents: Readonly<ClientAgents> | undefined;
+  ca: TlsMaterial | readonly TlsMaterial[] | undefined;
+  cert: TlsMaterial | undefined;
+  key: TlsMaterial | undefined;
+  credentials: RequestCredentialsMode;
+  overridePatchMethod: boolean;
+  addRequestId: boolean;
 }
 
 export const DEFAULTS = {
@@ -205,12 +305,28 @@ export const DEFAULTS = {
   uploadDataDuringCreation: false,
   protocol: 'tus-v1',
   sendCredentialsTo: 'endpoint-origin',
+  credentials: 'same-origin',
+  overridePatchMethod: false,
+  addRequestId: false,
   /** Retries per chunk of an `Uploader` made with `createUploader` (as in the seed). */
   uploaderMaxRetries: 0,
 } as const;
 
-/** Validates `options` and fills in defaults. Wrong type: `TypeError`; wrong range: `RangeError`. */
-export function validateClientOptions(options: unknown): ResolvedClientOptions {
+/** The Node-only options (`proxy`, `agents`, `ca`, `cert`, `key`) after their checks. */
+export type NetworkOptions = Pick<
+  ResolvedClientOptions,
+  'proxy' | 'agents' | 'ca' | 'cert' | 'key'
+>;
+
+/**
+ * Validates `options` and fills in defaults. Wrong type: `TypeError`; wrong range: `RangeError`.
+ * `checkNetwork` checks the Node-only options (network-options.node.ts, which the Node entry
+ * passes); without it they are kept as given, for the browser transport to refuse.
+ */
+export function validateClientOptions(
+  options: unknown,
+  checkNetwork: (options: TusClientOptions) => NetworkOptions = keepNetworkOptions,
+): ResolvedClientOptions {
   if (options === undefined) options = {};
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`TusClient options must be an object, got ${show(options)}`);
@@ -246,7 +362,24 @@ export function validateClientOptions(options: unknown): ResolvedClientOptions {
     protocol: checkProtocol(o.protocol),
     sendCredentialsTo: checkCredentialOrigins(o.sendCredentialsTo),
     sensitiveHeaders: checkHeaderNames('sensitiveHeaders', o.sensitiveHeaders),
+    ...checkNetwork(o),
+    credentials: checkCredentialsMode(o.credentials),
+    overridePatchMethod:
+      checkBoolean('overridePatchMethod', o.overridePatchMethod) ?? DEFAULTS.overridePatchMethod,
+    addRequestId: checkBoolean('addRequestId', o.addRequestId) ?? DEFAULTS.addRequestId,
   };
+}
+
+function keepNetworkOptions(o: TusClientOptions): NetworkOptions {
+  return { proxy: o.proxy, agents: o.agents, ca: o.ca, cert: o.cert, key: o.key };
+}
+
+function checkCredentialsMode(value: unknown): RequestCredentialsMode {
+  if (value === undefined) return DEFAULTS.credentials;
+  if (value === 'same-origin' || value === 'include') return value;
+  throw new TypeError(
+    `credentials must be 'same-origin' or 'include', got ${show(value)}${value === 'omit' ? " ('omit' cannot be kept by XMLHttpRequest, which sends same-origin cookies always)" : ''}`,
+  );
 }
 
 /** `sendCredentialsTo`: one of the two words, or an array of http(s) origins. */

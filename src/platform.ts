@@ -3,6 +3,7 @@
  */
 import type { ChecksumProvider } from './checksum/checksum-provider.js';
 import type { FingerprintHashAlgorithm, IncrementalHash } from './fingerprint/fingerprinter.js';
+import type { NetworkOptions, TusClientOptions } from './options.js';
 import type { UploadSource } from './sources/upload-source.js';
 import type { UrlStorage } from './storage/url-storage.js';
 import type { HttpTransport, TransportOptions } from './transport/http-transport.js';
@@ -19,6 +20,8 @@ export interface Platform {
   readonly checksum: ChecksumProvider;
   /** Incremental hashes for fingerprints; without it only `CallableFingerprint` works. */
   readonly fingerprintHash?: (algorithm: FingerprintHashAlgorithm) => IncrementalHash | undefined;
+  /** Checks of the options only this platform takes (Node: `proxy`, `agents`, `ca`...). */
+  readonly checkNetworkOptions?: (options: TusClientOptions) => NetworkOptions;
   /** The URL storage used when `storeUrl` is on and no `urlStorage` is given. */
   readonly defaultUrlStorage?: () => UrlStorage;
 }

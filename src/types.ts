@@ -103,7 +103,24 @@ export interface InputOptions {
   uploadSize?: number | undefined;
 }
 
-export interface UploadFileOptions extends InputOptions {
+/** Per-call request settings of `uploadFile` and `resumeUpload`. */
+export interface CallRequestOptions {
+  /**
+   * Headers for this call's requests, over the client's `headers` (same name, this value;
+   * checked like them; credentials among them kept to the origins `sendCredentialsTo` allows).
+   * @default {}
+   * @example { headers: { Authorization: `Bearer ${tokenForThisFile}` } }
+   */
+  headers?: Readonly<Record<string, string>> | undefined;
+}
+
+export interface UploadFileOptions extends InputOptions, CallRequestOptions {
+  /**
+   * The tus endpoint this upload is created at, instead of the client's: its OPTIONS is
+   * asked once, and credentials go to its origin (as `sendCredentialsTo` says).
+   * @default the client's endpoint
+   */
+  endpoint?: string | undefined;
   /** Metadata sent as `Upload-Metadata` when the upload is created. @default {} */
   metadata?: UploadMetadata | undefined;
   /**
@@ -163,7 +180,7 @@ export interface CreateDeferredUploadOptions extends InputOptions {
   signal?: AbortSignal | undefined;
 }
 
-export interface ResumeUploadOptions extends InputOptions {
+export interface ResumeUploadOptions extends InputOptions, CallRequestOptions {
   /** The URL of the upload to continue. */
   uploadUrl: string;
   onProgress?: ((stats: UploadStats) => void) | undefined;
@@ -206,12 +223,25 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Hook called before every HTTP request; may change `headers` in place. */
+/**
+ * Hook called before every HTTP request; may change `headers` in place, and `settings`
+ * (whether a browser sends cookies with this request).
+ */
 export type BeforeRequestHook = (
   method: string,
   url: string,
   headers: Record<string, string>,
+  settings: RequestSettings,
 ) => void | Promise<void>;
+
+/** What `beforeRequest` may change of a request besides its headers. */
+export interface RequestSettings {
+  /**
+   * Browsers: `'include'` sends cookies to another origin with this request. Starts as the
+   * client's `credentials` option; ignored in Node.
+   */
+  credentials: 'same-origin' | 'include';
+}
 
 /**
  * Hook called after every HTTP response. `response` has its headers (lower-case names) and

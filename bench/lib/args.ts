@@ -10,6 +10,7 @@ export const SECTIONS = [
   'parallel',
   'wan',
   'browser',
+  'durability',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 

@@ -1,6 +1,7 @@
 /**
- * Serves the browser example: our tus server (CORS open) on 127.0.0.1:1080 and the page on
- * http://127.0.0.1:8080/examples/browser/ (another origin, as in real life). Build first.
+ * Serves the browser example: the page on http://127.0.0.1:8080/examples/browser/ and our tus
+ * server on 127.0.0.1:1080 (another origin, as in real life), which lets that page's origin
+ * in (CORS `allowedOrigins`; no other page may upload). Build first.
  *
  *   npm run build && node --import tsx examples/browser/serve.ts [pagePort] [tusPort]
  */
@@ -47,9 +48,13 @@ async function main(): Promise<void> {
   const pagePort = Number(process.argv[2] ?? 8080);
   const tusPort = Number(process.argv[3] ?? 1080);
   const { createTusServer } = await import('../../src/server/index.js');
-  const tus = createTusServer({ directory: join(ROOT, 'uploads'), path: '/files' });
-  const endpoint = await tus.listen(tusPort, '127.0.0.1');
   const site = await startExampleSite(pagePort);
+  const tus = createTusServer({
+    directory: join(ROOT, 'uploads'),
+    path: '/files',
+    allowedOrigins: [site.origin],
+  });
+  const endpoint = await tus.listen(tusPort, '127.0.0.1');
   console.log(`tus server: ${endpoint} (files in uploads/)`);
   console.log(`open ${site.origin}/examples/browser/?endpoint=${encodeURIComponent(endpoint)}`);
   process.once('SIGINT', () => {

@@ -13,6 +13,7 @@ import {
 } from '../index.node.js';
 import { SizedUrlStorage } from './batch/sized-url-storage.js';
 import { parseHeader } from './flag-values.js';
+import { proxyFromEnv } from './proxy-env.js';
 import { CliUsageError } from './units.js';
 
 /** Client flags after commander parsed them. */
@@ -28,6 +29,8 @@ export interface ClientFlags {
   checksum?: ChecksumAlgorithm | boolean | undefined;
   /** `--limit-rate`: bytes per second for all the requests of the command. */
   limitRate?: number | undefined;
+  /** `--proxy`: a proxy URL, or `''` for none (whatever the environment says). */
+  proxy?: string | undefined;
 }
 
 /** `--header` values → a header record; a bad one is a usage error that hides the value. */
@@ -71,6 +74,7 @@ export function clientOptions(flags: ClientFlags, store?: CliUrlStore): TusClien
   if (flags.chunkSize !== undefined) options.chunkSize = flags.chunkSize;
   if (flags.checksum !== undefined) options.checksum = flags.checksum;
   if (flags.limitRate !== undefined) options.maxBytesPerSecond = flags.limitRate;
+  if (flags.proxy !== undefined && flags.proxy !== '') options.proxy = flags.proxy;
   if (store !== undefined) {
     options.storeUrl = true;
     options.urlStorage = store.storage;
@@ -87,11 +91,18 @@ export function clientOptions(flags: ClientFlags, store?: CliUrlStore): TusClien
  * become usage errors (exit 2): the flags were checked already, so this is a safety net.
  */
 export function createClient(endpoint: string, flags: ClientFlags, store?: CliUrlStore): TusClient {
+  // Without --proxy, the environment's proxy for this URL (proxy-env.ts).
+  const fromEnv = flags.proxy === undefined ? proxyFromEnv(endpoint, process.env) : undefined;
   try {
-    return new TusClient(endpoint, clientOptions(flags, store));
+    return new TusClient(
+      endpoint,
+      clientOptions({ ...flags, proxy: flags.proxy ?? fromEnv?.proxy }, store),
+    );
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError) {
-      throw new CliUsageError(error.message);
+      const where =
+        fromEnv !== undefined && /^proxy /.test(error.message) ? `$${fromEnv.variable}: ` : '';
+      throw new CliUsageError(`${where}${error.message}`);
     }
     throw error;
   }

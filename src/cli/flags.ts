@@ -65,6 +65,12 @@ export function addRequestFlags(command: Command): Command {
       ).argParser(checked(parseDuration)),
     )
     .addOption(new Option('-k, --insecure', 'do not verify TLS certificates'))
+    .addOption(
+      new Option(
+        '--proxy <url>',
+        "HTTP(S) proxy for every request ('' for none; default: $HTTPS_PROXY/$HTTP_PROXY unless $NO_PROXY names the host)",
+      ),
+    )
     .addOption(new Option('--json', 'print results as JSON (one object per line) on stdout'))
     .addOption(new Option('-v, --verbose', 'show the full cause chain of errors'));
 }

@@ -10,7 +10,7 @@ import {
   type RequestFlags,
   serverInfoCommand,
 } from './commands/requests.js';
-import { type ServeFlags, serveCommand } from './commands/serve.js';
+import { defineServeCommand } from './commands/serve.js';
 import { forgetCommand, listCommand, type StoreFlags } from './commands/stored.js';
 import {
   type ResumeFlags,
@@ -24,11 +24,10 @@ import {
   addStoreFile,
   addTransferFlags,
   addUploadFlags,
-  checked,
   parseUrlArgument,
 } from './flags.js';
 import { EXIT_OK, EXIT_USAGE, errorLines, exitCodeFor } from './report-error.js';
-import { CliUsageError, parseInteger } from './units.js';
+import { CliUsageError } from './units.js';
 
 export const VERSION = '0.1.0';
 
@@ -131,20 +130,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     setCode(await serverInfoCommand(flags.endpoint, flags, io));
   });
 
-  program
-    .command('serve')
-    .description('run our tus server in the foreground (Ctrl-C stops it)')
-    .addOption(
-      new Option('-p, --port <port>', 'port to listen on (0: any free port)')
-        .argParser(checked((text) => parseInteger(text, 0, 65535)))
-        .default(1080),
-    )
-    .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
-    .addOption(new Option('-d, --dir <dir>', 'folder for uploads').default('./uploads'))
-    .addOption(new Option('-q, --quiet', 'no log line per request'))
-    .action(async (flags: ServeFlags) => {
-      setCode(await serveCommand(flags, io));
-    });
+  defineServeCommand(program.command('serve'), io, setCode);
 
   return program;
 }

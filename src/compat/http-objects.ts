@@ -13,7 +13,10 @@ import type { HttpRequest, HttpResponse, HttpStack } from './types.js';
  * `XMLHttpRequest` says it).
  */
 export class UnderlyingRequest {
-  /** Set by code such as Uppy's; `true` is refused before the request is sent. */
+  /**
+   * Set by code such as Uppy's in `onBeforeRequest`: `true` sends this request with
+   * `credentials: 'include'` (cookies to another origin, in browsers).
+   */
   withCredentials = false;
   readyState = 1;
   status = 0;

@@ -72,11 +72,6 @@ export function checkUploadOptions(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('tus: the options of an Upload must be an object');
   }
-  if (options.overridePatchMethod === true) {
-    throw new TypeError(
-      'tus: overridePatchMethod is not supported by resumable-upload/tus-js-client yet: PATCH is sent as PATCH (see docs/tus-js-client.md)',
-    );
-  }
   if (options.httpStack != null && options.httpStack !== defaults.httpStack) {
     throw new TypeError(
       `tus: httpStack ${describeStack(options.httpStack)} is refused: resumable-upload sends every request with its own transport (keep-alive, stall detection); see them with onBeforeRequest and onAfterResponse`,
@@ -128,6 +123,8 @@ export function toClientOptions(options: UploadOptions, hooks: ClientHooks): Tus
     maxRetries: options.retryDelays?.length ?? 0,
     retryDelay: 0,
     uploadDataDuringCreation: options.uploadDataDuringCreation === true,
+    addRequestId: options.addRequestId === true,
+    overridePatchMethod: options.overridePatchMethod === true,
     ...hooks,
   };
 }

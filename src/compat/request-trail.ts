@@ -1,16 +1,15 @@
 /**
  * `RequestTrail`: one run of an `Upload` as tus-js-client's callbacks see it. It gives
  * `TusClient` the hooks that show each request to `onBeforeRequest`/`onAfterResponse` as
- * `HttpStack`-shaped objects, add `X-Request-ID`, and decide and wait for retries by
+ * `HttpStack`-shaped objects, and decide and wait for retries by
  * `onShouldRetry` and `retryDelays`; and it turns our errors into `DetailedError`s.
  */
 import { TusError } from '../errors/index.js';
-import type { ResponseDetails } from '../types.js';
+import type { RequestSettings, ResponseDetails } from '../types.js';
 import { sleep } from '../upload/retry-policy.js';
 import { DetailedError } from './detailed-error.js';
 import { CompatRequest, CompatResponse } from './http-objects.js';
 import { type ClientHooks, defaultOnShouldRetry } from './options.js';
-import { requestId } from './request-id.js';
 import type { UploadOptions } from './types.js';
 
 /** What failed, by method: `[while …ing, to …]`, as tus-js-client words it. */
@@ -43,23 +42,27 @@ export class RequestTrail {
 
   hooks(): ClientHooks {
     return {
-      beforeRequest: (method, url, headers) => this.#before(method, url, headers),
+      beforeRequest: (method, url, headers, settings) =>
+        this.#before(method, url, headers, settings),
       afterResponse: (method, url, status, response) => this.#after(method, url, status, response),
       onShouldRetry: (error, attempt) => this.#shouldRetry(error, attempt),
     };
   }
 
-  async #before(method: string, url: string, headers: Record<string, string>): Promise<void> {
-    if (this.#options.addRequestId === true) headers['X-Request-ID'] = requestId();
+  async #before(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    settings: RequestSettings,
+  ): Promise<void> {
     const req = new CompatRequest(method, url, headers, this.#abort);
     this.#byHeaders.set(headers, req);
     this.#recent = [...this.#recent.slice(1 - KEPT), req];
+    const underlying = req.getUnderlyingObject();
+    underlying.withCredentials = settings.credentials === 'include';
     await this.#options.onBeforeRequest?.(req);
-    if (req.getUnderlyingObject().withCredentials === true) {
-      throw new TypeError(
-        'tus: withCredentials (cookies on another origin) is not supported by resumable-upload/tus-js-client yet (see docs/tus-js-client.md)',
-      );
-    }
+    // What the code set on the "XHR" (Uppy: its withCredentials option) is what is sent.
+    settings.credentials = underlying.withCredentials === true ? 'include' : 'same-origin';
   }
 
   async #after(
@@ -100,7 +103,7 @@ export class RequestTrail {
       return detailed;
     }
     const req =
-      this.#recent.findLast((r) => r.getMethod() === method) ??
+      this.#recent.findLast((r) => r.getMethod() === method || isOverridden(r, method)) ??
       new CompatRequest(method, error.url ?? '', {});
     const [during, toDo] = ACTIONS[method] ?? ['sending a request', 'send a request'];
     const status = error.status;
@@ -115,4 +118,9 @@ export class RequestTrail {
     const res = new CompatResponse(status, headers, body, underlying);
     return new DetailedError(`tus: unexpected response while ${during}`, cause, req, res);
   }
+}
+
+/** Whether `req` is a POST that carried `method` (`overridePatchMethod`). */
+function isOverridden(req: CompatRequest, method: string): boolean {
+  return req.getMethod() === 'POST' && req.getHeader('X-HTTP-Method-Override') === method;
 }

@@ -12,10 +12,12 @@ export {
   TusInputError,
   TusNetworkError,
   TusProtocolError,
+  TusProxyError,
   TusRedirectError,
   TusStallError,
   TusStorageError,
   TusTimeoutError,
+  TusTlsError,
   TusUnsafeUrlError,
   TusUploadFailed,
 } from './tus-error.js';

@@ -47,7 +47,9 @@ export type TusErrorCode =
   | 'TUS_ERR_STORAGE'
   | 'TUS_ERR_SERVER_REQUEST'
   | 'TUS_ERR_REDIRECT'
-  | 'TUS_ERR_UNSAFE_URL';
+  | 'TUS_ERR_UNSAFE_URL'
+  | 'TUS_ERR_TLS'
+  | 'TUS_ERR_PROXY';
 
 function hasKind(value: unknown, kind: string): boolean {
   if (typeof value !== 'object' || value === null) return false;
@@ -288,6 +290,34 @@ export class TusUnsafeUrlError extends TusError {
   constructor(message: string, reason: 'downgrade' | 'userinfo', details: TusErrorDetails = {}) {
     super(message, details, 'TUS_ERR_UNSAFE_URL');
     this.reason = reason;
+  }
+}
+
+/**
+ * The TLS handshake failed on a certificate: the server's is not trusted (unknown or
+ * private CA — give `ca`; self-signed; expired; another host's name), or the server asked
+ * for a client certificate and refused the one sent or its absence (give `cert` and `key`).
+ * Asking again cannot help: not retried. `cause` is the platform's error (its `code`, e.g.
+ * `UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`).
+ */
+export class TusTlsError extends TusCommunicationError {
+  static override readonly kind: string = 'TusTlsError';
+  constructor(message: string, details: TusErrorDetails = {}) {
+    super(message, details, 'TUS_ERR_TLS');
+  }
+}
+
+/**
+ * The HTTP proxy (the `proxy` option) refused to carry the request: its answer to
+ * `CONNECT` was not 2xx (`status` is the proxy's: 407 when it wants other credentials, 403,
+ * 502 when it could not reach the server), or its answer was not HTTP. The proxy's URL in
+ * the message has no credentials. Retried like an answer of that status (502, 503, 504 are;
+ * 407 and 403 are not).
+ */
+export class TusProxyError extends TusCommunicationError {
+  static override readonly kind: string = 'TusProxyError';
+  constructor(message: string, details: TusErrorDetails = {}) {
+    super(message, details, 'TUS_ERR_PROXY');
   }
 }
 

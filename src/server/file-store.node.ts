@@ -1,31 +1,27 @@
 /**
  * File-system storage of our tus server: per upload `<id>` (the bytes) and `<id>.json`
- * (its `StoredUpload`). The info file is replaced atomically (temp file + rename), and a
- * PATCH's bytes are fsynced before the info file records them, so a killed process leaves
- * at most unrecorded bytes past the offset, which `recover()` (at start) and every write
- * (before it starts) cut off.
+ * (its `StoredUpload`). Protocol-free: any handler (tus, or another protocol later) uses it.
+ *
+ * Order of writes, so that a process killed at any point leaves info and data agreeing
+ * (see `store-recovery.node.ts` for what the start makes of it):
+ * - create: the empty data file, then the info file;
+ * - save: a temp copy of the info file, fsynced, renamed over the old one, then the folder
+ *   fsynced (the fsyncs when `fsync` is on);
+ * - remove: the info file first (from then on the upload is gone), then the data file;
+ * - a PATCH's bytes are fsynced before the info file records them (receive-bytes.node.ts).
+ *
+ * Records are cached in memory (bounded, least recently used first out); one process owns
+ * the folder.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  type FileHandle,
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StoredUpload } from './upload-record.js';
+import { RecordCache } from './record-cache.js';
+import { isMissing, type StoreFileHandle, type StoreFileSystem } from './store-fs.node.js';
+import { isUploadId, type StoredUpload } from './upload-record.js';
 
-const ID = /^[0-9a-f]{32}$/;
+export { isUploadId };
 
-/** Whether `id` is one this store could have made (guards every path built from a URL). */
-export function isUploadId(id: string): boolean {
-  return ID.test(id);
-}
+const COPY_BYTES = 1024 * 1024;
 
 function parseRecord(text: string, id: string): StoredUpload | undefined {
   let value: unknown;
@@ -38,35 +34,47 @@ function parseRecord(text: string, id: string): StoredUpload | undefined {
   const record = value as Partial<StoredUpload>;
   const lengthOk =
     record.length === undefined || (Number.isSafeInteger(record.length) && record.length >= 0);
-  if (record.id !== id || !Number.isSafeInteger(record.offset) || !lengthOk) return undefined;
+  const offsetOk = Number.isSafeInteger(record.offset) && (record.offset ?? -1) >= 0;
+  if (record.id !== id || !offsetOk || !lengthOk) return undefined;
   if (typeof record.metadata !== 'string' || typeof record.createdAt !== 'number') return undefined;
   return record as StoredUpload;
 }
 
+export interface FileStoreSettings {
+  fsync: boolean;
+  fileSystem: StoreFileSystem;
+  /** Most records kept in memory. */
+  cacheSize: number;
+}
+
+/** A read of an info file in flight: a save or a removal meanwhile makes its result old. */
+interface Read {
+  stale: boolean;
+  removed: boolean;
+}
+
+/** Why a concatenation stopped early. */
+export class ConcatenationError extends Error {
+  readonly part: string | undefined;
+  constructor(message: string, part?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.part = part;
+  }
+}
+
 export class FileStore {
   readonly directory: string;
+  readonly fs: StoreFileSystem;
   readonly #fsync: boolean;
-  /** Records read or written by this process (the store assumes it owns the folder). */
-  readonly #cache = new Map<string, StoredUpload>();
+  readonly #cache: RecordCache<StoredUpload>;
+  readonly #reads = new Map<string, Set<Read>>();
+  readonly #removing = new Set<string>();
 
-  constructor(directory: string, fsync: boolean) {
+  constructor(directory: string, settings: FileStoreSettings) {
     this.directory = directory;
-    this.#fsync = fsync;
-  }
-
-  /** Creates the folder and cuts every data file back to its recorded offset. */
-  async recover(): Promise<void> {
-    await mkdir(this.directory, { recursive: true });
-    for (const id of await this.ids()) {
-      const record = await this.get(id);
-      if (record === undefined) continue;
-      const size = await stat(this.dataPath(id)).then(
-        (s) => s.size,
-        () => undefined,
-      );
-      if (size === undefined) await writeFile(this.dataPath(id), '');
-      else if (size > record.offset) await this.#truncate(id, record.offset);
-    }
+    this.fs = settings.fileSystem;
+    this.#fsync = settings.fsync;
+    this.#cache = new RecordCache(settings.cacheSize);
   }
 
   newId(): string {
@@ -77,12 +85,18 @@ export class FileStore {
     return join(this.directory, id);
   }
 
-  #infoPath(id: string): string {
+  infoPath(id: string): string {
     return join(this.directory, `${id}.json`);
   }
 
+  /** How many records the memory cache holds now. */
+  get cachedRecords(): number {
+    return this.#cache.size;
+  }
+
+  /** The ids that have an info file. */
   async ids(): Promise<string[]> {
-    const names = await readdir(this.directory);
+    const names = await this.fs.readdir(this.directory);
     return names
       .filter((name) => name.endsWith('.json'))
       .map((name) => name.slice(0, -'.json'.length))
@@ -91,47 +105,99 @@ export class FileStore {
 
   /** The record of `id`, `undefined` when there is none (or it is unreadable). */
   async get(id: string): Promise<StoredUpload | undefined> {
-    if (!isUploadId(id)) return undefined;
+    if (!isUploadId(id) || this.#removing.has(id)) return undefined;
     const cached = this.#cache.get(id);
     if (cached !== undefined) return { ...cached };
+    const read: Read = { stale: false, removed: false };
+    const reads = this.#reads.get(id) ?? new Set<Read>();
+    reads.add(read);
+    this.#reads.set(id, reads);
     let text: string;
     try {
-      text = await readFile(this.#infoPath(id), 'utf8');
+      text = await this.fs.readFile(this.infoPath(id));
     } catch {
       return undefined;
+    } finally {
+      reads.delete(read);
+      if (reads.size === 0 && this.#reads.get(id) === reads) this.#reads.delete(id);
     }
+    if (read.removed) return undefined;
     const record = parseRecord(text, id);
-    if (record !== undefined) this.#cache.set(id, record);
-    return record === undefined ? undefined : { ...record };
+    if (record === undefined) return undefined;
+    // A save since the read began holds newer news: answer this one, cache only the newer.
+    if (!read.stale) this.#cache.set(id, record);
+    return { ...record };
   }
 
-  /** A new, empty upload. */
+  /** A new, empty upload: its data file, then its info file. */
   async create(record: StoredUpload): Promise<void> {
-    await writeFile(this.dataPath(record.id), '', { flag: 'wx' });
+    const handle = await this.fs.open(this.dataPath(record.id), 'wx');
+    await handle.close();
     await this.save(record);
   }
 
-  /** Replaces the info file atomically. */
+  /** Replaces the info file atomically (and durably when `fsync` is on). */
   async save(record: StoredUpload): Promise<void> {
-    const target = this.#infoPath(record.id);
+    const target = this.infoPath(record.id);
     const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, JSON.stringify(record));
-    await rename(temp, target);
+    const text = Buffer.from(JSON.stringify(record));
+    try {
+      const handle = await this.fs.open(temp, 'wx');
+      try {
+        let done = 0;
+        while (done < text.length) {
+          done += (await handle.write(text, done, text.length - done, done)).bytesWritten;
+        }
+        if (this.#fsync) await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await this.fs.rename(temp, target);
+    } catch (error) {
+      await this.#unlink(temp);
+      throw error;
+    }
+    for (const read of this.#reads.get(record.id) ?? []) read.stale = true;
     this.#cache.set(record.id, { ...record });
+    if (this.#fsync) await this.syncDirectory();
   }
 
+  /** Removes upload `id`: its info file first (the upload is gone from then on), then its bytes. */
   async remove(id: string): Promise<void> {
+    this.#removing.add(id);
     this.#cache.delete(id);
-    await rm(this.#infoPath(id), { force: true });
-    await rm(this.dataPath(id), { force: true });
+    for (const read of this.#reads.get(id) ?? []) read.removed = true;
+    try {
+      await this.#unlink(this.infoPath(id));
+      await this.#unlink(this.dataPath(id));
+      if (this.#fsync) await this.syncDirectory();
+    } finally {
+      this.#removing.delete(id);
+    }
   }
 
-  /** Opens the data file for writing at `offset`, first cutting anything past it. */
-  async openAt(id: string, offset: number): Promise<FileHandle> {
-    const handle = await open(this.dataPath(id), 'r+');
+  /** Bytes in the data file of `id`, `undefined` when it has none. */
+  async dataSize(id: string): Promise<number | undefined> {
+    try {
+      return (await this.fs.stat(this.dataPath(id))).size;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Opens the data file for writing at `offset`, first cutting anything past it. A file
+   * shorter than `offset` is an error: the caller lowers the record first (never pads).
+   */
+  async openAt(id: string, offset: number): Promise<StoreFileHandle> {
+    const handle = await this.fs.open(this.dataPath(id), 'r+');
     try {
       const { size } = await handle.stat();
-      if (size !== offset) await handle.truncate(offset);
+      if (size < offset) {
+        throw new Error(`the data file of ${id} holds ${size} bytes, fewer than offset ${offset}`);
+      }
+      if (size > offset) await handle.truncate(offset);
       return handle;
     } catch (error) {
       await handle.close();
@@ -139,42 +205,95 @@ export class FileStore {
     }
   }
 
+  /** Cuts the data file of `id` to `size` bytes (a no-op when it is not longer). */
+  async cut(id: string, size: number): Promise<void> {
+    const handle = await this.fs.open(this.dataPath(id), 'r+');
+    try {
+      if ((await handle.stat()).size > size) await handle.truncate(size);
+      if (this.#fsync) await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  }
+
   /** Makes written bytes durable (when the store fsyncs). */
-  async sync(handle: FileHandle): Promise<void> {
+  async sync(handle: StoreFileHandle): Promise<void> {
     if (this.#fsync) await handle.datasync();
   }
 
-  /** Writes the parts' bytes, in order, into the (empty) data file of `id`; fsyncs them. */
-  async concatenate(id: string, parts: readonly string[]): Promise<void> {
-    const out = await open(this.dataPath(id), 'r+');
-    const buffer = Buffer.allocUnsafe(1024 * 1024);
+  /** fsync of the folder: renames, creations and removals in it survive a power loss. */
+  async syncDirectory(): Promise<void> {
+    const handle = await this.fs.open(this.directory, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * Copies the first `length` bytes of each part, in order, into the (empty) data file of
+   * `id`, and fsyncs them. Stops with a `ConcatenationError` when a part is gone or short,
+   * and with `signal.reason` when `signal` aborts.
+   */
+  async concatenate(
+    id: string,
+    parts: readonly { id: string; length: number }[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    const out = await this.fs.open(this.dataPath(id), 'r+');
+    const buffer = Buffer.allocUnsafe(COPY_BYTES);
     let position = 0;
     try {
       for (const part of parts) {
-        const input = await open(this.dataPath(part), 'r');
+        const input = await this.#openPart(part.id);
         try {
-          for (;;) {
-            const { bytesRead } = await input.read(buffer, 0, buffer.length, null);
-            if (bytesRead === 0) break;
-            await out.write(buffer, 0, bytesRead, position);
+          let copied = 0;
+          while (copied < part.length) {
+            signal.throwIfAborted();
+            const want = Math.min(buffer.length, part.length - copied);
+            const { bytesRead } = await input.read(buffer, 0, want, copied);
+            if (bytesRead === 0) {
+              throw new ConcatenationError(
+                `partial upload ${part.id} holds fewer bytes than its length`,
+                part.id,
+              );
+            }
+            let done = 0;
+            while (done < bytesRead) {
+              done += (await out.write(buffer, done, bytesRead - done, position + done))
+                .bytesWritten;
+            }
+            copied += bytesRead;
             position += bytesRead;
           }
         } finally {
           await input.close();
         }
       }
+      signal.throwIfAborted();
       await this.sync(out);
     } finally {
       await out.close();
     }
   }
 
-  async #truncate(id: string, size: number): Promise<void> {
-    const handle = await open(this.dataPath(id), 'r+');
+  async #openPart(id: string): Promise<StoreFileHandle> {
     try {
-      await handle.truncate(size);
-    } finally {
-      await handle.close();
+      return await this.fs.open(this.dataPath(id), 'r');
+    } catch (error) {
+      if (isMissing(error)) {
+        throw new ConcatenationError(`partial upload ${id} is gone`, id, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async #unlink(path: string): Promise<void> {
+    try {
+      await this.fs.unlink(path);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
     }
   }
 }

@@ -1,14 +1,28 @@
 /**
  * Requests on one upload: HEAD (where is it), PATCH (more bytes), DELETE (termination).
+ * PATCH and DELETE take the upload's lease (upload-locks.ts): the newer request ends an
+ * older one that still holds it, which records what it received first. HEAD never
+ * disturbs a writer: it answers what is recorded.
  */
 import type { IncomingMessage } from 'node:http';
 import { OFFSET_OCTET_STREAM } from '../protocol/constants.js';
 import { receiveBytes } from './receive-bytes.node.js';
 import { integerHeader } from './request-headers.js';
-import { expiresHeader, loadUpload, type Reply, type ServerContext } from './server-context.js';
+import {
+  expiresHeader,
+  loadUpload,
+  type Reply,
+  type ServerContext,
+  withExpiry,
+} from './server-context.js';
+import { reconcile } from './store-recovery.node.js';
 import { isComplete, refuse, type StoredUpload } from './upload-record.js';
 
-export async function handleHead(context: ServerContext, id: string): Promise<Reply> {
+export async function handleHead(
+  context: ServerContext,
+  req: IncomingMessage,
+  id: string,
+): Promise<Reply> {
   const upload = await loadUpload(context, id);
   const headers: Record<string, string> = {
     'Cache-Control': 'no-store',
@@ -20,7 +34,7 @@ export async function handleHead(context: ServerContext, id: string): Promise<Re
   if (upload.metadata !== '') headers['Upload-Metadata'] = upload.metadata;
   if (upload.concat?.type === 'partial') headers['Upload-Concat'] = 'partial';
   if (upload.concat?.type === 'final') {
-    const urls = upload.concat.parts.map((part) => `${context.options.path}/${part}`);
+    const urls = upload.concat.parts.map((part) => context.uploadUrl(req, part));
     headers['Upload-Concat'] = `final;${urls.join(' ')}`;
   }
   return { status: 200, headers };
@@ -41,20 +55,25 @@ export async function handlePatch(
   if (first.concat?.type === 'final') {
     refuse(403, 'a final upload is made of its parts and takes no PATCH');
   }
-  const lock = context.locks.acquire(id);
+  const lease = await context.locks.take(id, 'superseded');
   try {
-    let upload = await loadUpload(context, id);
-    // A wrong offset is a 409 even on a complete upload: the client resyncs with HEAD and
-    // sees it is done (a 403 would end an upload whose bytes are all there).
+    const loaded = await loadUpload(context, id);
+    // The data file may hold fewer bytes than recorded (a power loss without fsync): the
+    // offset comes down to them, never the file up with zeros.
+    let upload = await reconcile(context.store, context.options, loaded);
+    if (upload === undefined) refuse(404, 'no such upload (its bytes are gone)');
+    // A wrong offset is a 409 even on a complete upload: the client resyncs (from the
+    // Upload-Offset sent along, or HEAD) and sees it is done.
     if (offset !== upload.offset) {
       refuse(
         409,
-        `Upload-Offset ${offset} does not match the ${upload.offset} bytes this server holds; ask HEAD and send from there`,
+        `Upload-Offset ${offset} does not match the ${upload.offset} bytes this server holds; send from ${upload.offset} (or ask HEAD)`,
+        { 'Upload-Offset': String(upload.offset) },
       );
     }
     if (isComplete(upload)) refuse(403, 'this upload is complete; it takes no more bytes');
     upload = await commitLength(context, req, upload);
-    const received = await receiveBytes(context, req, upload, lock.signal);
+    const received = await receiveBytes(context, req, upload, lease.signal);
     if (!received.ended) return undefined;
     upload = received.upload;
     return {
@@ -62,7 +81,7 @@ export async function handlePatch(
       headers: { 'Upload-Offset': String(upload.offset), ...expiresHeader(upload) },
     };
   } finally {
-    lock.release();
+    lease.release();
   }
 }
 
@@ -86,17 +105,26 @@ async function commitLength(
   if (length > context.options.maxSize) {
     refuse(413, `Upload-Length ${length} is more than Tus-Max-Size ${context.options.maxSize}`);
   }
-  const next: StoredUpload = { ...upload, length };
-  if (isComplete(next)) delete next.expiresAt;
+  const next = withExpiry({ ...upload, length }, context.options, Date.now());
   await context.store.save(next);
   if (isComplete(next)) await context.finished(next);
   return next;
 }
 
+/**
+ * Termination: ends any request holding the upload (it records what it had, or a final
+ * concatenation stops and removes itself), then removes it. 204 once it is gone.
+ */
 export async function handleDelete(context: ServerContext, id: string): Promise<Reply> {
-  const upload = await context.store.get(id);
-  if (upload === undefined) refuse(404, 'no such upload (it never existed or was deleted)');
-  await context.locks.interrupt(id);
-  await context.store.remove(id);
+  if ((await context.store.get(id)) === undefined) {
+    refuse(404, 'no such upload (it never existed or was deleted)');
+  }
+  const lease = await context.locks.take(id, 'deleted');
+  try {
+    // Gone meanwhile (a final stopped by this DELETE removes itself): gone as asked.
+    if ((await context.store.get(id)) !== undefined) await context.store.remove(id);
+  } finally {
+    lease.release();
+  }
   return { status: 204 };
 }

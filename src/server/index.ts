@@ -14,7 +14,15 @@ export { SERVER_CHECKSUM_ALGORITHMS } from './request-headers.js';
 export {
   type ResolvedServerOptions,
   SERVER_DEFAULTS,
+  type ServerErrorContext,
   type TusServerOptions,
 } from './server-options.js';
-export { createTusServer, SERVER_EXTENSIONS, TusServer } from './tus-server.node.js';
+export { nodeFileSystem, type StoreFileHandle, type StoreFileSystem } from './store-fs.node.js';
+export type { RecoveryReport } from './store-recovery.node.js';
+export {
+  createTusServer,
+  requestMethod,
+  SERVER_EXTENSIONS,
+  TusServer,
+} from './tus-server.node.js';
 export { type StoredUpload, TusServerRequestError } from './upload-record.js';

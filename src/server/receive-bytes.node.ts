@@ -1,7 +1,9 @@
 /**
  * The bytes of a PATCH (or of a creation-with-upload POST) into an upload: size limits,
  * checksum (header or trailer), then write → fsync → record. A chunk whose checksum does
- * not match, or that is cut off while a checksum was promised, leaves no trace.
+ * not match, or that is cut off while a checksum was promised, leaves no trace. A write the
+ * disk refuses keeps (fsynced) and records the bytes written before it, then is thrown:
+ * the answer is a 500 and `onError` hears of it.
  */
 import type { IncomingMessage } from 'node:http';
 import { writeBody } from './body-writer.node.js';
@@ -14,7 +16,8 @@ import {
   SERVER_CHECKSUM_ALGORITHMS,
   type ServerChecksumAlgorithm,
 } from './request-headers.js';
-import { nextExpiry, type ServerContext } from './server-context.js';
+import { type ServerContext, withExpiry } from './server-context.js';
+import type { StoreFileHandle } from './store-fs.node.js';
 import { isComplete, refuse, type StoredUpload } from './upload-record.js';
 
 export interface Received {
@@ -47,19 +50,30 @@ export async function receiveBytes(
   let written = 0;
   let ended = true;
   try {
-    const body = await writeBody(req, handle, start, limit, algorithms, signal);
+    const body = await writeBody(
+      req,
+      { handle, start, limit },
+      algorithms,
+      signal,
+      options.bodyIdleTimeoutMs,
+    );
+    const verified = claim !== undefined || viaTrailer;
+    if (body.failure !== undefined) {
+      // Keep what the file took before the failure (unless a checksum cannot be checked
+      // now), durably, then answer 500: the client resumes from the recorded offset.
+      const kept = await keepDurable(context, handle, start, verified ? 0 : body.written);
+      await recordOffset(context, upload, start + kept);
+      throw body.failure;
+    }
     if (body.overflow) {
       await handle.truncate(start);
-      if (upload.length !== undefined && body.written === room) {
-        refuse(400, `the body goes past Upload-Length ${upload.length}; nothing was stored`);
-      }
       refuse(
         413,
-        `the body is larger than this server accepts (${describeLimit(context, upload)})`,
+        `the body is larger than this server accepts (${describeLimit(context, upload)}); nothing was stored`,
       );
     }
     const promised = claim ?? (viaTrailer && body.ended ? trailerClaim(req) : undefined);
-    if (promised !== undefined || viaTrailer) {
+    if (verified) {
       if (!body.ended) {
         await handle.truncate(start);
         return { upload, ended: false };
@@ -82,18 +96,37 @@ export async function receiveBytes(
   } finally {
     await handle.close();
   }
-  return { upload: await record(context, upload, start + written), ended };
+  return { upload: await recordOffset(context, upload, start + written), ended };
 }
 
-async function record(
+/**
+ * After a failed write: the bytes written before it, once fsynced; none (cut back to
+ * `start`) when even the fsync fails, as nothing of them is then known to be on disk.
+ */
+export async function keepDurable(
+  context: ServerContext,
+  handle: StoreFileHandle,
+  start: number,
+  written: number,
+): Promise<number> {
+  try {
+    await handle.truncate(start + written);
+    await context.store.sync(handle);
+    return written;
+  } catch {
+    await handle.truncate(start).catch(() => {});
+    return 0;
+  }
+}
+
+/** `upload` recorded with `size` bytes (and its expiry renewed); itself when nothing changed. */
+export async function recordOffset(
   context: ServerContext,
   upload: StoredUpload,
   size: number,
 ): Promise<StoredUpload> {
   if (size === upload.offset) return upload;
-  const next: StoredUpload = { ...upload, offset: size };
-  if (isComplete(next)) delete next.expiresAt;
-  else next.expiresAt = nextExpiry(context.options, Date.now());
+  const next = withExpiry({ ...upload, offset: size }, context.options, Date.now());
   await context.store.save(next);
   if (isComplete(next)) await context.finished(next);
   return next;
@@ -111,9 +144,10 @@ function checkDeclaredSize(context: ServerContext, upload: StoredUpload, declare
   }
   const end = upload.offset + declared;
   if (upload.length !== undefined && end > upload.length) {
+    // 413 as tusd and @tus/server answer it (the spec names no status for this).
     refuse(
-      400,
-      `offset ${upload.offset} + ${declared} bytes goes past Upload-Length ${upload.length}`,
+      413,
+      `offset ${upload.offset} + ${declared} bytes goes past Upload-Length ${upload.length}; nothing was stored`,
     );
   }
   if (upload.length === undefined && end > maxSize) {
@@ -123,6 +157,10 @@ function checkDeclaredSize(context: ServerContext, upload: StoredUpload, declare
 
 function describeLimit(context: ServerContext, upload: StoredUpload): string {
   const { maxChunkSize, maxSize } = context.options;
-  if (Number.isFinite(maxChunkSize)) return `at most ${maxChunkSize} bytes a request`;
+  const room = (upload.length ?? maxSize) - upload.offset;
+  if (maxChunkSize < room) return `at most ${maxChunkSize} bytes a request`;
+  if (upload.length !== undefined) {
+    return `it goes past Upload-Length ${upload.length} from offset ${upload.offset}`;
+  }
   return `Tus-Max-Size ${maxSize}, offset ${upload.offset}`;
 }

@@ -1,28 +1,29 @@
 /**
- * `TusServer`: routes requests, checks `Tus-Resumable`, applies `X-HTTP-Method-Override`,
- * answers CORS, turns refusals into answers, expires uploads, closes gracefully.
+ * `TusServer`: routes requests (the IETF draft's to src/server/ietf), checks
+ * `Tus-Resumable`, applies `X-HTTP-Method-Override`, answers CORS (cors.ts), turns refusals
+ * into answers (and unexpected errors into 500s told to `onError`), recovers the store at
+ * start, expires uploads, closes gracefully.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TUS_VERSION } from '../protocol/constants.js';
-import { FileStore, isUploadId } from './file-store.node.js';
+import { corsHeaders } from './cors.js';
+import { FileStore } from './file-store.node.js';
 import { handleCreate } from './handle-create.node.js';
 import { handleDelete, handleHead, handlePatch } from './handle-upload.node.js';
-import {
-  DRAFT_REQUEST_HEADERS,
-  DRAFT_RESPONSE_HEADERS,
-  isDraftRequest,
-  optionsLimitHeader,
-  routeDraft,
-} from './ietf/draft-router.node.js';
+import { isDraftRequest, optionsLimitHeader, routeDraft } from './ietf/draft-router.node.js';
 import { SERVER_CHECKSUM_ALGORITHMS } from './request-headers.js';
-import { isExpired, type Reply, type ServerContext, UploadLocks } from './server-context.js';
+import { isExpired, type Reply, type ServerContext } from './server-context.js';
 import {
   type ResolvedServerOptions,
   resolveServerOptions,
+  type ServerErrorContext,
   type TusServerOptions,
 } from './server-options.js';
-import { type StoredUpload, TusServerRequestError } from './upload-record.js';
+import { type RecoveryReport, recoverStore } from './store-recovery.node.js';
+import { UploadLocks } from './upload-locks.js';
+import { isUploadId, type StoredUpload, TusServerRequestError } from './upload-record.js';
+import { type RequestPlace, uploadIdFromUrl, uploadUrl } from './upload-urls.js';
 
 export const SERVER_EXTENSIONS = [
   'creation',
@@ -35,38 +36,25 @@ export const SERVER_EXTENSIONS = [
   'concatenation',
 ] as const;
 
-const TUS_HEADERS = [
-  'Upload-Offset',
-  'Upload-Length',
-  'Upload-Defer-Length',
-  'Upload-Metadata',
-  'Upload-Concat',
-  'Upload-Checksum',
-  'Upload-Expires',
-  'Tus-Resumable',
-  'Tus-Version',
-  'Tus-Extension',
-  'Tus-Max-Size',
-  'Tus-Checksum-Algorithm',
-];
-const ALLOW_HEADERS = [
-  ...TUS_HEADERS,
-  ...DRAFT_REQUEST_HEADERS,
-  'Authorization',
-  'Content-Type',
-  'Cache-Control',
-  'X-HTTP-Method-Override',
-  'X-Requested-With',
-].join(', ');
-const EXPOSE_HEADERS = [...TUS_HEADERS, ...DRAFT_RESPONSE_HEADERS, 'Location'].join(', ');
-const METHODS = 'POST, HEAD, PATCH, DELETE, OPTIONS';
+/** The method a request stands for: its `X-HTTP-Method-Override`, else its own (upper case). */
+export function requestMethod(req: IncomingMessage): string {
+  const override = req.headers['x-http-method-override'];
+  return (typeof override === 'string' ? override : (req.method ?? '')).toUpperCase();
+}
+
+function placeOf(req: IncomingMessage): RequestPlace {
+  return {
+    headers: req.headers,
+    encrypted: (req.socket as { encrypted?: boolean }).encrypted === true,
+  };
+}
 
 export class TusServer {
   readonly options: Readonly<ResolvedServerOptions>;
   readonly #store: FileStore;
-  readonly #locks = new UploadLocks();
+  readonly #locks: UploadLocks;
   readonly #context: ServerContext;
-  readonly #ready: Promise<void>;
+  readonly #ready: Promise<RecoveryReport>;
   readonly #inFlight = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #httpServer: Server | undefined;
@@ -74,27 +62,32 @@ export class TusServer {
 
   constructor(options: TusServerOptions) {
     this.options = resolveServerOptions(options);
-    this.#store = new FileStore(this.options.directory, this.options.fsync);
+    const { directory, fsync, fileSystem, recordCacheSize, lockWaitMs } = this.options;
+    this.#store = new FileStore(directory, { fsync, fileSystem, cacheSize: recordCacheSize });
+    this.#locks = new UploadLocks(lockWaitMs);
     this.#context = {
       options: this.options,
       store: this.#store,
       locks: this.#locks,
-      uploadUrl: (req, id) => this.#uploadUrl(req, id),
-      idFromUrl: (url) => this.#idFromUrl(url),
+      uploadUrl: (req, id) => uploadUrl(placeOf(req), this.options, id),
+      idFromUrl: (req, url) => uploadIdFromUrl(url, placeOf(req), this.options),
       finished: (upload) => this.#finished(upload),
     };
-    this.#ready = this.#store.recover();
+    this.#ready = this.#recover();
     this.#ready.catch(() => {});
     if (Number.isFinite(this.options.cleanupIntervalMs)) {
       this.#timer = setInterval(() => {
-        this.cleanupExpired().catch((error: unknown) => this.options.onError?.(error));
+        this.cleanupExpired().catch((error: unknown) => this.#report(error, { during: 'cleanup' }));
       }, this.options.cleanupIntervalMs);
       this.#timer.unref();
     }
   }
 
-  /** Resolves once the storage folder is ready (created, crashed writes cut back). */
-  ready(): Promise<void> {
+  /**
+   * Resolves once the storage folder is ready: created, and every upload in it made
+   * consistent (see store-recovery.node.ts), with what that took.
+   */
+  ready(): Promise<RecoveryReport> {
     return this.#ready;
   }
 
@@ -114,16 +107,32 @@ export class TusServer {
     return this.#store.get(id);
   }
 
-  /** Removes every unfinished upload past its `Upload-Expires`; resolves with how many. */
+  /** How many upload records the memory cache holds (at most `recordCacheSize`). */
+  get cachedRecords(): number {
+    return this.#store.cachedRecords;
+  }
+
+  /** Removes every upload past its expiry (unfinished, or complete with `expireCompletedAfterMs`); resolves with how many. */
   async cleanupExpired(now = Date.now()): Promise<number> {
     await this.#ready;
     let removed = 0;
     for (const id of await this.#store.ids()) {
       const upload = await this.#store.get(id);
-      if (upload !== undefined && isExpired(upload, now)) {
-        await this.#locks.interrupt(id);
-        await this.#store.remove(id);
-        removed++;
+      if (upload === undefined || !isExpired(upload, now)) continue;
+      let lease: Awaited<ReturnType<UploadLocks['take']>>;
+      try {
+        lease = await this.#locks.take(id, 'expired');
+      } catch {
+        continue; // held by a request that did not let go: the next cleanup tries again
+      }
+      try {
+        const current = await this.#store.get(id);
+        if (current !== undefined && isExpired(current, now)) {
+          await this.#store.remove(id);
+          removed++;
+        }
+      } finally {
+        lease.release();
       }
     }
     return removed;
@@ -153,7 +162,7 @@ export class TusServer {
 
   /**
    * Stops: no new connections (when `listen()` made the server), requests in flight get
-   * `closeTimeoutMs` to end, then writers are interrupted (what they received is kept).
+   * `closeTimeoutMs` to end, then writers are stopped (what they received is kept).
    */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -170,11 +179,22 @@ export class TusServer {
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), this.options.closeTimeoutMs);
     });
-    if ((await Promise.race([settled, late])) === 'late') await this.#locks.interruptAll();
+    if ((await Promise.race([settled, late])) === 'late') await this.#locks.stopAll('closing');
     clearTimeout(timer);
     await settled;
     server?.closeAllConnections();
     await stopped;
+  }
+
+  async #recover(): Promise<RecoveryReport> {
+    const report = await recoverStore(this.#store, this.options);
+    for (const id of report.unreadable) {
+      const error = new Error(
+        `${this.#store.infoPath(id)} cannot be read; upload ${id} answers 404`,
+      );
+      this.#report(error, { during: 'start' });
+    }
+    return report;
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -183,7 +203,7 @@ export class TusServer {
       await this.#ready;
       reply = await this.#route(req, res);
     } catch (error) {
-      reply = this.#errorReply(error);
+      reply = this.#errorReply(req, error);
     }
     if (reply === undefined || res.destroyed) return;
     if (res.headersSent) {
@@ -194,8 +214,7 @@ export class TusServer {
   }
 
   async #route(req: IncomingMessage, res: ServerResponse): Promise<Reply | undefined> {
-    const override = req.headers['x-http-method-override'];
-    const method = (typeof override === 'string' ? override : (req.method ?? '')).toUpperCase();
+    const method = requestMethod(req);
     const target = this.#target(req.url ?? '/');
     if (target === undefined)
       throw new TusServerRequestError(404, `nothing here; uploads live under ${this.options.path}`);
@@ -216,7 +235,7 @@ export class TusServer {
         Allow: 'POST, OPTIONS',
       });
     }
-    if (method === 'HEAD') return handleHead(this.#context, target.id);
+    if (method === 'HEAD') return handleHead(this.#context, req, target.id);
     if (method === 'PATCH') return handlePatch(this.#context, req, target.id);
     if (method === 'DELETE') return handleDelete(this.#context, target.id);
     throw new TusServerRequestError(405, `${method} is not allowed on an upload`, {
@@ -248,19 +267,14 @@ export class TusServer {
     if (Number.isFinite(this.options.maxSize))
       headers['Tus-Max-Size'] = String(this.options.maxSize);
     Object.assign(headers, optionsLimitHeader(this.options, req.headers));
-    if (req.headers['access-control-request-method'] !== undefined) {
-      headers['Access-Control-Allow-Methods'] = METHODS;
-      headers['Access-Control-Allow-Headers'] = ALLOW_HEADERS;
-      headers['Access-Control-Max-Age'] = '86400';
-    }
     return { status: 204, headers };
   }
 
-  #errorReply(error: unknown): Reply {
+  #errorReply(req: IncomingMessage, error: unknown): Reply {
     if (error instanceof TusServerRequestError) {
       return { status: error.status, headers: { ...error.headers }, body: error.message };
     }
-    this.options.onError?.(error);
+    this.#report(error, { during: 'request', method: requestMethod(req), url: req.url });
     return { status: 500, body: 'the server failed to handle this request; try again later' };
   }
 
@@ -268,12 +282,11 @@ export class TusServer {
     res.statusCode = reply.status;
     if (!isDraftRequest(req.headers)) res.setHeader('Tus-Resumable', TUS_VERSION);
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-    const origin = req.headers.origin;
-    if (origin !== undefined && this.#originAllowed(origin)) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);
-      res.setHeader('Vary', 'Origin');
-    }
+    const preflight = req.headers['access-control-request-method'] !== undefined;
+    const cors = corsHeaders(req.headers.origin, this.options.allowedOrigins, preflight, {
+      credentials: this.options.allowCredentials,
+    });
+    for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
     if (reply.body !== undefined && reply.status !== 204 && req.method !== 'HEAD') {
       res.setHeader('Content-Type', reply.contentType ?? 'text/plain; charset=utf-8');
       res.end(`${reply.body}\n`);
@@ -282,29 +295,19 @@ export class TusServer {
     }
   }
 
-  #originAllowed(origin: string): boolean {
-    const allowed = this.options.allowedOrigins;
-    return allowed === '*' || allowed.includes(origin);
-  }
-
-  #uploadUrl(req: IncomingMessage, id: string): string {
-    const path = `${this.options.path === '/' ? '' : this.options.path}/${id}`;
-    const host = req.headers.host;
-    if (host === undefined || !/^[A-Za-z0-9.\-:[\]]+$/.test(host)) return path;
-    const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
-    return `${secure ? 'https' : 'http'}://${host}${path}`;
-  }
-
-  #idFromUrl(url: string): string | undefined {
-    const target = this.#target(url);
-    return typeof target === 'object' ? target.id : undefined;
+  #report(error: unknown, context: ServerErrorContext): void {
+    try {
+      this.options.onError?.(error, context);
+    } catch {
+      // An onError that throws must not take the server down.
+    }
   }
 
   async #finished(upload: StoredUpload): Promise<void> {
     try {
       await this.options.onUploadFinish?.({ ...upload });
     } catch (error) {
-      this.options.onError?.(error);
+      this.#report(error, { during: 'hook' });
     }
   }
 }

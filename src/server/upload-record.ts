@@ -19,10 +19,19 @@ export interface StoredUpload {
   concat?: { type: 'partial' } | { type: 'final'; parts: string[] } | undefined;
   /** ms since the epoch. */
   createdAt: number;
-  /** ms since the epoch after which an unfinished upload is gone; absent = never. */
+  /**
+   * ms since the epoch after which the upload is gone (410, then removed by the cleanup):
+   * `expireAfterMs` after the last PATCH while unfinished, `expireCompletedAfterMs` after
+   * completion once complete; absent = never.
+   */
   expiresAt?: number | undefined;
   /** Present on an upload created through the IETF draft (src/server/ietf). */
   draft?: DraftState | undefined;
+}
+
+/** Whether `id` is one the store could have made (guards every path built from a URL). */
+export function isUploadId(id: string): boolean {
+  return /^[0-9a-f]{32}$/.test(id);
 }
 
 export function isComplete(upload: StoredUpload): boolean {

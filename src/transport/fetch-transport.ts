@@ -11,7 +11,9 @@
  * - It cannot see request bytes leave, so the inactivity clock runs from the start of the
  *   request (plus the time the body needs at the assumed slowest rate) and is reset by the
  *   response headers and by each piece of the response body.
- * - It cannot turn certificate checks off, so `verifyTlsCert: false` is refused.
+ * - It cannot turn certificate checks off, so `verifyTlsCert: false` is refused; nor take a
+ *   proxy, agents or certificates (`proxy`, `agents`, `ca`, `cert`, `key` are refused).
+ * - Cookies go to another origin only with `credentials: 'include'` (the request's own).
  * - Browsers set `Content-Length` themselves (the header is forbidden to scripts).
  * - A `Cache-Control` request header would need a CORS preflight that tus servers
  *   (@tus/server among them) do not allow, and the `cache: 'no-store'` mode makes Chromium
@@ -31,6 +33,7 @@ import {
   type HttpTransport,
   isStreamedBody,
   messageWithCode,
+  refuseNodeOnlyOptions,
   type TransportOptions,
 } from './http-transport.js';
 import { drainAllowanceMs, RequestWatchdog } from './request-watchdog.js';
@@ -47,6 +50,7 @@ export class FetchTransport implements HttpTransport {
         'verifyTlsCert: false is not available with fetch (a browser always checks certificates); trust the certificate in the browser or the system instead',
       );
     }
+    refuseNodeOnlyOptions(options, 'fetch');
     const chosen = fetchFunction ?? (globalThis as { fetch?: FetchFunction }).fetch;
     if (typeof chosen !== 'function') {
       throw new TypeError('this platform has no fetch(): the fetch transport cannot run here');
@@ -99,6 +103,7 @@ export class FetchTransport implements HttpTransport {
           body: await bodyOf(req),
           signal: controller.signal,
           redirect: 'manual',
+          credentials: req.credentials ?? 'same-origin',
         });
       } catch (cause) {
         throw failure(cause);

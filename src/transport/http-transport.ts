@@ -52,6 +52,11 @@ export interface HttpRequest {
    * @default 65536 (`DEFAULT_MAX_RESPONSE_BODY`)
    */
   maxResponseBody?: number | undefined;
+  /**
+   * Browsers: `'include'` sends cookies to another origin (XHR `withCredentials`, fetch
+   * `credentials: 'include'`). Ignored in Node (no cookie store). @default 'same-origin'
+   */
+  credentials?: 'same-origin' | 'include' | undefined;
 }
 
 export interface HttpResponse {
@@ -112,4 +117,38 @@ export interface TransportOptions {
   verifyTlsCert: boolean;
   /** Bytes per second that all request bodies of this transport share at most. @default Infinity */
   maxBytesPerSecond?: number | undefined;
+  /** Node: an HTTP proxy URL every request goes through (see `TusClientOptions.proxy`). */
+  proxy?: string | undefined;
+  /** Node: the caller's agents, used instead of the transport's own. */
+  agents?: { readonly http?: object | undefined; readonly https?: object | undefined } | undefined;
+  /** Node: how long to wait for a proxy's answer to `CONNECT`, in ms. @default Infinity */
+  proxyConnectTimeout?: number | undefined;
+  /** Node: TLS material for `https:` servers (and an `https:` proxy). */
+  tls?: TlsSettings | undefined;
+}
+
+/** Custom CA certificates and a client certificate (mutual TLS), as node:tls takes them. */
+export interface TlsSettings {
+  ca?: string | Uint8Array | readonly (string | Uint8Array)[] | undefined;
+  cert?: string | Uint8Array | undefined;
+  key?: string | Uint8Array | undefined;
+}
+
+/**
+ * A `RangeError` for the options only Node's transport can honour, when a browser
+ * transport is given them: `what` names the transport.
+ */
+export function refuseNodeOnlyOptions(options: TransportOptions, what: string): void {
+  const given = [
+    options.proxy === undefined ? undefined : 'proxy',
+    options.agents === undefined ? undefined : 'agents',
+    options.tls?.ca === undefined ? undefined : 'ca',
+    options.tls?.cert === undefined ? undefined : 'cert',
+    options.tls?.key === undefined ? undefined : 'key',
+  ].filter((name) => name !== undefined);
+  if (given.length > 0) {
+    throw new RangeError(
+      `${given.join(', ')}: not available with ${what}; a browser uses its own proxy settings and certificate store (and asks the user for a client certificate)`,
+    );
+  }
 }

@@ -3,12 +3,21 @@
  * `timeout` as an inactivity bound and the opt-in `requestTimeout` (request-watchdog.ts),
  * abort through the signal, a bounded response body, body writes paced by
  * `write-pacing.ts` and limited by `maxBytesPerSecond` (node-body.node.ts). Redirects are
- * answers like any other: never followed.
+ * answers like any other: never followed. Custom CAs and a client certificate (`tls`), an
+ * HTTP proxy (proxy-tunnel.node.ts) or the caller's own agents; failures typed by
+ * node-errors.node.ts.
  */
-import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, request } from 'node:http';
+import {
+  type ClientRequest,
+  Agent as HttpAgent,
+  type IncomingMessage,
+  type RequestOptions,
+  request,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
-import { TusError, type TusErrorDetails, TusNetworkError } from '../errors/index.js';
+import type { ConnectionOptions } from 'node:tls';
+import { TusError, type TusErrorDetails, TusNetworkError, TusProxyError } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
 import { watchAbort } from './abort-watch.js';
 import {
@@ -18,9 +27,17 @@ import {
   type HttpResponse,
   type HttpTransport,
   messageWithCode,
+  type TlsSettings,
   type TransportOptions,
 } from './http-transport.js';
 import { writeRequestBody } from './node-body.node.js';
+import { requestFailure } from './node-errors.node.js';
+import {
+  absoluteFormTarget,
+  type ProxyRoute,
+  proxyRoute,
+  TunnelAgent,
+} from './proxy-tunnel.node.js';
 import { RateLimiter } from './rate-limiter.js';
 import {
   burstAllowanceMs,
@@ -32,8 +49,14 @@ import { WritePacing } from './write-pacing.js';
 
 export class NodeTransport implements HttpTransport {
   readonly showsInterimResponses = true;
+  /** For `http:` URLs: to the server, or to the proxy (an https agent for an `https:` proxy). */
   readonly #http: HttpAgent;
-  readonly #https: HttpsAgent;
+  /** For `https:` URLs: to the server, or through tunnels of the proxy. */
+  readonly #https: HttpAgent;
+  /** The agents this transport made (and so destroys on close); not the caller's. */
+  readonly #own: HttpAgent[] = [];
+  /** @internal The proxy requests go through, when there is one. */
+  readonly proxy: ProxyRoute | undefined;
   /** @internal How large the body's writes are, from the rate each origin last showed. */
   readonly pacing = new WritePacing();
   /** @internal The `maxBytesPerSecond` budget shared by every body, when there is one. */
@@ -41,8 +64,33 @@ export class NodeTransport implements HttpTransport {
 
   constructor(options: TransportOptions) {
     const common = { keepAlive: true, maxSockets: 8, maxFreeSockets: 8, noDelay: true };
-    this.#http = new HttpAgent(common);
-    this.#https = new HttpsAgent({ ...common, rejectUnauthorized: options.verifyTlsCert });
+    const tls = tlsOptions(options.verifyTlsCert, options.tls);
+    this.proxy = options.proxy === undefined ? undefined : proxyRoute(options.proxy);
+    const own = <T extends HttpAgent>(agent: T): T => {
+      this.#own.push(agent);
+      return agent;
+    };
+    const given = options.agents as { http?: HttpAgent; https?: HttpAgent } | undefined;
+    const proxy = this.proxy;
+    // The connection to an https: proxy is checked like a server's, without our client cert.
+    const proxyTls = { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized };
+    this.#http =
+      given?.http ??
+      own(
+        proxy?.secure === true ? new HttpsAgent({ ...common, ...proxyTls }) : new HttpAgent(common),
+      );
+    this.#https =
+      given?.https ??
+      own(
+        proxy === undefined
+          ? new HttpsAgent({ ...common, ...tls })
+          : new TunnelAgent(
+              { ...common, ...tls },
+              proxy,
+              proxyTls,
+              options.proxyConnectTimeout ?? Number.POSITIVE_INFINITY,
+            ),
+      );
     const rate = options.maxBytesPerSecond;
     this.limiter = rate !== undefined && Number.isFinite(rate) ? new RateLimiter(rate) : undefined;
   }
@@ -51,15 +99,46 @@ export class NodeTransport implements HttpTransport {
     return new Promise<HttpResponse>((resolve, reject) => send(this, req, resolve, reject));
   }
 
-  /** @internal */
-  agentFor(protocol: string): HttpAgent {
-    return protocol === 'https:' ? this.#https : this.#http;
+  /**
+   * @internal How a request to `target` is made: the request function and its options
+   * (straight to the server, or to the proxy in absolute form for `http:`).
+   */
+  routeFor(
+    target: URL,
+    headers: Record<string, string | number>,
+  ): { send: typeof request; url: URL | undefined; options: RequestOptions } {
+    if (target.protocol === 'https:') {
+      return { send: httpsRequest, url: target, options: { headers, agent: this.#https } };
+    }
+    const proxy = this.proxy;
+    if (proxy === undefined) {
+      return { send: request, url: target, options: { headers, agent: this.#http } };
+    }
+    return {
+      send: proxy.secure ? httpsRequest : request,
+      url: undefined,
+      options: { ...absoluteFormTarget(proxy, target, headers), agent: this.#http },
+    };
   }
 
   async close(): Promise<void> {
-    this.#http.destroy();
-    this.#https.destroy();
+    for (const agent of this.#own) agent.destroy();
   }
+}
+
+/** node:tls options from the client's: verification, CAs, the client certificate. */
+function tlsOptions(verify: boolean, tls: TlsSettings | undefined): ConnectionOptions {
+  const bytes = (value: string | Uint8Array): string | Buffer =>
+    typeof value === 'string'
+      ? value
+      : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const ca = tls?.ca;
+  return {
+    rejectUnauthorized: verify,
+    ...(ca === undefined ? {} : { ca: Array.isArray(ca) ? ca.map(bytes) : bytes(ca as string) }),
+    ...(tls?.cert === undefined ? {} : { cert: bytes(tls.cert) }),
+    ...(tls?.key === undefined ? {} : { key: bytes(tls.key) }),
+  };
 }
 
 function send(
@@ -86,7 +165,7 @@ function send(
   if (body !== undefined || method === 'POST' || method === 'PATCH') {
     headers['Content-Length'] = length;
   }
-  const requestFn = parsed.protocol === 'https:' ? httpsRequest : request;
+  const route = transport.routeFor(parsed, headers);
   const origin = parsed.origin;
   const { pacing } = transport;
   let bodyStarted = 0;
@@ -122,18 +201,13 @@ function send(
   };
   // One listener per signal however many requests share it (abort-watch.ts).
   if (signal !== undefined) unwatch = watchAbort(signal, () => fail(signal.reason));
-  const networkError = (cause: unknown, what = '') =>
-    new TusNetworkError(`${method} ${details.url}: ${what}${messageWithCode(cause)}`, {
-      ...details,
-      cause,
-    });
+  const networkError = (cause: unknown, what = '') => requestFailure(cause, details, what);
 
   try {
-    clientRequest = requestFn(parsed, {
-      method,
-      headers,
-      agent: transport.agentFor(parsed.protocol),
-    });
+    clientRequest =
+      route.url === undefined
+        ? route.send({ method, ...route.options })
+        : route.send(route.url, { method, ...route.options });
   } catch (cause) {
     fail(networkError(cause));
     return;
@@ -165,6 +239,17 @@ function send(
   clientRequest.on('response', (response: IncomingMessage) => {
     watchdog.answered();
     const status = response.statusCode ?? 0;
+    // Only a proxy asks for proxy credentials (an http: URL's requests go to it in full).
+    if (status === 407 && transport.proxy !== undefined) {
+      response.resume();
+      fail(
+        new TusProxyError(
+          `${method} ${details.url}: the proxy ${transport.proxy.shown} refused the request: 407 Proxy Authentication Required`,
+          { ...details, status, responseHeaders: headersOf(response) },
+        ),
+      );
+      return;
+    }
     if (length > 0 && status >= 200 && status < 300) {
       pacing.measured(origin, length, performance.now() - bodyStarted);
     }
@@ -180,7 +265,7 @@ function send(
       response,
       req,
       () => watchdog.alive(),
-      succeed,
+      (answer) => succeed({ ...answer, connectMs }),
       (cause) =>
         fail(
           new TusNetworkError(

@@ -22,6 +22,7 @@ import {
   type HttpResponse,
   type HttpTransport,
   isStreamedBody,
+  refuseNodeOnlyOptions,
   type TransportOptions,
 } from './http-transport.js';
 import { drainAllowanceMs, RequestWatchdog } from './request-watchdog.js';
@@ -32,6 +33,7 @@ export class XhrTransport implements HttpTransport {
   readonly #rates = new Map<string, number>();
 
   constructor(options: TransportOptions) {
+    refuseNodeOnlyOptions(options, 'the browser build');
     const rate = options.maxBytesPerSecond;
     if (rate !== undefined && Number.isFinite(rate)) {
       throw new RangeError(
@@ -89,6 +91,8 @@ export class XhrTransport implements HttpTransport {
     const started = performance.now();
 
     xhr.open(method, url, true);
+    // Cookies to another origin only when asked (`credentials: 'include'`).
+    xhr.withCredentials = req.credentials === 'include';
     for (const [name, value] of Object.entries(headersOf(req.headers))) {
       xhr.setRequestHeader(name, value);
     }

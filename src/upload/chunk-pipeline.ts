@@ -171,6 +171,12 @@ export class ChunkPipeline {
     this.#ahead = { start, length, chunk, buffer };
   }
 
+  /** Bytes hashed so far by the forward digest from `start`, if one runs from there. */
+  forwardHashed(start: number): number | undefined {
+    const forward = this.#forward;
+    return forward !== undefined && forward.start === start ? forward.hashed : undefined;
+  }
+
   /** The length of the chunk prepared ahead from `start`, if one is. */
   aheadLength(start: number): number | undefined {
     const ahead = this.#ahead;

@@ -1,4 +1,7 @@
-/** One request: common headers, the hooks, the transport; and retries for small ones. */
+/**
+ * One request: common headers (and an `X-Request-ID` with `addRequestId`), the hooks, the
+ * transport; and retries for small ones.
+ */
 import type { TusError } from '../errors/index.js';
 import type { ResolvedClientOptions } from '../options.js';
 import { displayUrl } from '../protocol/location.js';
@@ -8,8 +11,10 @@ import type {
   HttpTransport,
   RequestBody,
 } from '../transport/http-transport.js';
+import type { RequestSettings } from '../types.js';
 import { CredentialPolicy } from './credential-policy.js';
 import type { ProtocolRequester, UploadProtocol } from './protocols/upload-protocol.js';
+import { requestId } from './request-id.js';
 import { abortError, errorFromResponse, uploadFailed } from './response-errors.js';
 import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
 
@@ -46,11 +51,14 @@ export class Requester implements ProtocolRequester {
     this.policy.checkTarget(method, url);
     const headers: Record<string, string> = { ...o.headers, ...this.protocol.headers };
     if (init.headers !== undefined) Object.assign(headers, init.headers);
-    if (o.beforeRequest !== undefined) await o.beforeRequest(method, url, headers);
+    if (o.addRequestId) headers['X-Request-ID'] = requestId();
+    const settings: RequestSettings = { credentials: o.credentials };
+    if (o.beforeRequest !== undefined) await o.beforeRequest(method, url, headers, settings);
     const response = await this.transport.request({
       method,
       url,
       headers: this.policy.headersFor(url, headers),
+      credentials: settings.credentials === 'include' ? 'include' : 'same-origin',
       body: init.body,
       signal: init.signal,
       timeout: o.timeout,

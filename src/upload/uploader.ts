@@ -19,6 +19,7 @@ import {
   AdaptiveChunkSize,
   type ChunkSizer,
   FixedChunkSize,
+  MIN_CHUNK,
   type ServerChunkLimits,
 } from './chunk-sizing.js';
 import { ProgressReporter } from './progress-reporter.js';
@@ -428,6 +429,10 @@ export class Uploader {
     // A chunk prepared ahead at a size close enough is sent as it is (no second hashing).
     const ahead = this.#pipeline!.aheadLength(start);
     if (ahead !== undefined && ahead <= want && ahead >= want * 0.75) want = ahead;
+    // Hashed forward but not as far as wanted (a fast link: the digest would be the wait):
+    // what is hashed goes now, the rest with the next chunk.
+    const hashed = this.#pipeline!.forwardHashed(start);
+    if (hashed !== undefined && hashed < want) want = Math.max(hashed, Math.min(want, MIN_CHUNK));
     this.#stats.chunkSize = want;
     if (this.#size !== undefined) return this.#pipeline!.take(start, want);
     const peek = await this.#source!.read(start, want + 1);

@@ -26,8 +26,8 @@ describe('Chromium against our server', { skip, timeout: 180_000 }, () => {
   let ours: StartedOurServer;
 
   before(async () => {
-    ours = await startOurServer();
     suite = await startBrowserSuite();
+    ours = await startOurServer({ allowedOrigins: [suite.origin] });
   });
 
   after(async () => {
@@ -170,7 +170,7 @@ describe('CORS refusals reach the page as network errors', { skip, timeout: 120_
 
   before(async () => {
     suite = await startBrowserSuite();
-    allowed = await startOurServer({ allowedOrigins: [suite.site.origin] });
+    allowed = await startOurServer({ allowedOrigins: [suite.origin] });
     refused = await startOurServer({ allowedOrigins: ['https://elsewhere.example'] });
   });
 
@@ -215,8 +215,8 @@ describe('a page that is not a secure context (no Web Crypto)', { skip, timeout:
   let ours: StartedOurServer;
 
   before(async () => {
-    ours = await startOurServer();
     suite = await startBrowserSuite('insecure.test');
+    ours = await startOurServer({ allowedOrigins: [suite.origin] });
   });
 
   after(async () => {

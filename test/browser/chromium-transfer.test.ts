@@ -57,11 +57,12 @@ describe('Chromium: how bytes move', { skip, timeout: 240_000 }, () => {
   let ours: StartedOurServer;
 
   before(async () => {
-    ours = await startOurServer({ fsync: false });
     suite = await startBrowserSuite(undefined, [
       '--enable-precise-memory-info',
       '--js-flags=--expose-gc',
     ]);
+    // No cross-origin access unless asked: the page's origin is.
+    ours = await startOurServer({ fsync: false, allowedOrigins: [suite.site.origin] });
   });
   after(async () => {
     await suite?.close();

@@ -31,8 +31,8 @@ describe('the example page in Chromium', { skip, timeout: 180_000 }, () => {
     readBundle(); // fails clearly when dist/ is not built
     files = await mkdtemp(join(tmpdir(), 'example-page-'));
     await mkdir(artifacts, { recursive: true });
-    ours = await startOurServer();
     site = await startExampleSite(0);
+    ours = await startOurServer({ allowedOrigins: [site.origin] });
     pageUrl = `${site.origin}/examples/browser/?endpoint=${encodeURIComponent(ours.endpoint)}`;
     browser = await launchChromium();
   });

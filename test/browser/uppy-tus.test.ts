@@ -7,19 +7,17 @@
  */
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { type StartedOurServer, startOurServer } from '../helpers/our-server.js';
 import {
   chromiumSkipReason,
   launchChromium,
-  repoRoot,
   type StaticServer,
   startStaticServer,
 } from './helpers/browser-env.js';
 import { fileSha256, makeBytes, sha256Hex } from './helpers/bytes.js';
+import { uppyPageFiles } from './helpers/uppy-page.js';
 
 const KiB = 1024;
 const CHUNK = 256 * KiB;
@@ -36,28 +34,6 @@ interface SeenRequest {
   headers: IncomingMessage['headers'];
 }
 
-/** The page's script: Uppy and the fixture, `tus-js-client` aliased to our face. */
-async function bundlePage(): Promise<string> {
-  const result = await build({
-    entryPoints: [join(repoRoot, 'test', 'browser', 'fixtures', 'uppy', 'page.js')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    alias: { 'tus-js-client': join(repoRoot, 'dist', 'tus-js-client.browser.js') },
-  });
-  const inputs = Object.keys(result.metafile.inputs);
-  assert.ok(
-    !inputs.some((path) => path.includes('node_modules/tus-js-client/')),
-    'the real tus-js-client reached the bundle',
-  );
-  assert.ok(inputs.some((path) => path.endsWith('dist/tus-js-client.browser.js')));
-  return result.outputFiles[0]!.text;
-}
-
 describe('Uppy (@uppy/core + @uppy/tus) on resumable-upload/tus-js-client', {
   skip,
   timeout: 180_000,
@@ -69,12 +45,7 @@ describe('Uppy (@uppy/core + @uppy/tus) on resumable-upload/tus-js-client', {
   const seen: SeenRequest[] = [];
 
   before(async () => {
-    const html =
-      '<!doctype html><meta charset="utf-8"><title>uppy</title><script type="module" src="/page.js"></script>';
-    site = await startStaticServer({
-      '/': ['text/html; charset=utf-8', html],
-      '/page.js': ['text/javascript', await bundlePage()],
-    });
+    site = await startStaticServer(await uppyPageFiles());
     ours = await startOurServer({ allowedOrigins: [site.origin] });
     ours.server.httpServer?.on('request', (req: IncomingMessage) => {
       seen.push({

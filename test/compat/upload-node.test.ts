@@ -274,7 +274,6 @@ describe('resumable-upload/tus-js-client in Node, against our server', { timeout
 
   it('refuses what it cannot do, at construction, naming the option', () => {
     const file = Buffer.from('x');
-    assert.throws(() => new Upload(file, { overridePatchMethod: true }), /overridePatchMethod/);
     const stack = { createRequest: defaultOptions.httpStack.createRequest, getName: () => 'mine' };
     assert.throws(() => new Upload(file, { httpStack: stack }), /httpStack "mine" is refused/);
     assert.throws(() => new Upload(file, { protocol: 'ietf-draft-05' }), /protocol/);

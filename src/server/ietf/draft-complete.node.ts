@@ -6,7 +6,6 @@
  * over the data file, only when a digest was sent or asked for.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import {
   DIGEST_ALGORITHMS,
   type DigestAlgorithm,
@@ -14,10 +13,12 @@ import {
   formatDigestField,
 } from '../../protocol/ietf/digests.js';
 import { fromBase64, toBase64 } from '../../protocol/metadata.js';
-import type { ServerContext } from '../server-context.js';
+import { type ServerContext, withExpiry } from '../server-context.js';
 import { refuse, type StoredUpload } from '../upload-record.js';
 import { refuseProblem, stateHeaders } from './draft-reply.js';
 import { draftState, knownLength } from './draft-state.js';
+
+const READ_BYTES = 1024 * 1024;
 
 export interface Completed {
   upload: StoredUpload;
@@ -58,8 +59,7 @@ export async function completeDraft(
       );
     }
   }
-  const done: StoredUpload = { ...upload, length: upload.offset };
-  delete done.expiresAt;
+  const done = withExpiry({ ...upload, length: upload.offset }, context.options, Date.now());
   await context.store.save(done);
   await context.finished(done);
   const digests = answer.flatMap((key) => {
@@ -72,7 +72,10 @@ export async function completeDraft(
   };
 }
 
-/** base64 digests of the upload's bytes, one pass for every algorithm. */
+/**
+ * base64 digests of the upload's first `offset` bytes, one pass for every algorithm, read
+ * through the store's file system. A data file shorter than that is an error.
+ */
 async function hashFile(
   context: ServerContext,
   upload: StoredUpload,
@@ -81,12 +84,21 @@ async function hashFile(
   if (algorithms.length === 0) return new Map();
   const hashes = algorithms.map((key) => [key, createHash(DIGEST_ALGORITHMS[key])] as const);
   if (upload.offset > 0) {
-    const stream = createReadStream(context.store.dataPath(upload.id), {
-      start: 0,
-      end: upload.offset - 1,
-    });
-    for await (const chunk of stream) {
-      for (const [, hash] of hashes) hash.update(chunk as Buffer);
+    const { store } = context;
+    const handle = await store.fs.open(store.dataPath(upload.id), 'r');
+    const buffer = Buffer.allocUnsafe(Math.min(READ_BYTES, upload.offset));
+    try {
+      for (let position = 0; position < upload.offset; ) {
+        const want = Math.min(buffer.length, upload.offset - position);
+        const { bytesRead } = await handle.read(buffer, 0, want, position);
+        if (bytesRead === 0) {
+          throw new Error(`the data file of ${upload.id} holds fewer than ${upload.offset} bytes`);
+        }
+        for (const [, hash] of hashes) hash.update(buffer.subarray(0, bytesRead));
+        position += bytesRead;
+      }
+    } finally {
+      await handle.close();
     }
   }
   return new Map(hashes.map(([key, hash]) => [key, hash.digest('base64')]));

@@ -10,9 +10,9 @@ import { parseDispositionFilename } from '../../protocol/ietf/content-dispositio
 import type { Digests } from '../../protocol/ietf/digests.js';
 import { INTEROP_HEADER, type InteropRules, PARTIAL_UPLOAD } from '../../protocol/ietf/interop.js';
 import { encodeMetadata, toBase64 } from '../../protocol/metadata.js';
-import { created } from '../handle-create.node.js';
+import { storeNewUpload } from '../creation.node.js';
 import { checkMetadataHeader, headerValue } from '../request-headers.js';
-import { nextExpiry, type Reply, type ServerContext } from '../server-context.js';
+import { type Reply, type ServerContext, withExpiry } from '../server-context.js';
 import { refuse, type StoredUpload } from '../upload-record.js';
 import { completeDraft } from './draft-complete.node.js';
 import { receiveDraftBody } from './draft-receive.node.js';
@@ -55,36 +55,40 @@ export async function createDraftUpload(
   }
   const digests = digestField(req.headers, 'Content-Digest');
   const now = Date.now();
-  let upload: StoredUpload = {
-    id: context.store.newId(),
-    length: undefined,
-    offset: 0,
-    metadata: representationMetadata(req, options.maxMetadataSize),
-    createdAt: now,
-    expiresAt: nextExpiry(options, now),
-    draft: draftFields(req, length),
-  };
-  await created(context, upload);
+  let upload: StoredUpload = withExpiry(
+    {
+      id: context.store.newId(),
+      length: undefined,
+      offset: 0,
+      metadata: representationMetadata(req, options.maxMetadataSize),
+      createdAt: now,
+      draft: draftFields(req, length),
+    },
+    options,
+    now,
+  );
   const location = context.uploadUrl(req, upload.id);
-  sendUploadResumptionSupported(req, res, {
-    Location: location,
-    [INTEROP_HEADER]: String(rules.version),
-    ...limitHeader(rules, options, upload),
-  });
   let extra: Record<string, string> = {};
-  if (withBody) {
-    const lock = context.locks.acquire(upload.id);
-    try {
-      const received = await receiveDraftBody(context, req, upload, rules, digests, lock.signal);
+  // A fresh id nobody else holds: the lease lets a newer request on the announced URL (a
+  // client that lost this one) end this one, and a DELETE wait for it.
+  const lease = await context.locks.take(upload.id, 'superseded');
+  try {
+    await storeNewUpload(context, upload);
+    sendUploadResumptionSupported(req, res, {
+      Location: location,
+      [INTEROP_HEADER]: String(rules.version),
+      ...limitHeader(rules, options, upload),
+    });
+    if (withBody) {
+      const received = await receiveDraftBody(context, req, upload, rules, digests, lease.signal);
       upload = received.upload;
       if (!received.ended) return undefined;
-      if (complete)
-        ({ upload, headers: extra } = await completeDraft(context, upload, undefined, []));
-    } finally {
-      lock.release();
     }
-  } else if (complete) {
-    ({ upload, headers: extra } = await completeDraft(context, upload, undefined, []));
+    if (complete) {
+      ({ upload, headers: extra } = await completeDraft(context, upload, undefined, []));
+    }
+  } finally {
+    lease.release();
   }
   return {
     status: 201,

@@ -3,7 +3,8 @@
  * (RFC 9530) when the client sent one, then write → fsync → record. A body that is cut off
  * is kept as far as it arrived (the draft asks for that), unless it carried a digest, which
  * a part of it cannot be checked against; a body whose digest does not match is not
- * appended and answered 400.
+ * appended and answered 400. A write the disk refuses keeps (fsynced) what it took before,
+ * as a tus PATCH does, and is thrown (a 500, told to `onError`).
  */
 import type { IncomingMessage } from 'node:http';
 import {
@@ -14,7 +15,8 @@ import {
 import type { InteropRules } from '../../protocol/ietf/interop.js';
 import { toBase64 } from '../../protocol/metadata.js';
 import { writeBody } from '../body-writer.node.js';
-import { nextExpiry, type ServerContext } from '../server-context.js';
+import { keepDurable, recordOffset } from '../receive-bytes.node.js';
+import type { ServerContext } from '../server-context.js';
 import { refuse, type StoredUpload } from '../upload-record.js';
 import { limitHeader, refuseProblem, stateHeaders } from './draft-reply.js';
 import { contentLength } from './draft-request.js';
@@ -61,12 +63,16 @@ export async function receiveDraftBody(
   try {
     const body = await writeBody(
       req,
-      handle,
-      start,
-      Math.min(room, options.maxChunkSize),
+      { handle, start, limit: Math.min(room, options.maxChunkSize) },
       checked.map((key) => DIGEST_ALGORITHMS[key]),
       signal,
+      options.bodyIdleTimeoutMs,
     );
+    if (body.failure !== undefined) {
+      const kept = await keepDurable(context, handle, start, checked.length > 0 ? 0 : body.written);
+      await recordOffset(context, upload, start + kept);
+      throw body.failure;
+    }
     if (body.overflow) {
       await handle.truncate(start);
       if (body.written < room) tooLarge();
@@ -110,12 +116,5 @@ export async function receiveDraftBody(
   } finally {
     await handle.close();
   }
-  if (written === 0) return { upload, ended };
-  const next: StoredUpload = {
-    ...upload,
-    offset: start + written,
-    expiresAt: nextExpiry(options, Date.now()),
-  };
-  await store.save(next);
-  return { upload: next, ended };
+  return { upload: await recordOffset(context, upload, start + written), ended };
 }

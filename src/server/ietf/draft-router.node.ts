@@ -23,24 +23,6 @@ import { appendToUpload, cancelUpload, retrieveOffset } from './draft-upload.nod
 
 export { isDraftRequest } from './draft-request.js';
 
-/** Request headers of the draft a browser must be allowed to send (CORS). */
-export const DRAFT_REQUEST_HEADERS = [
-  'Upload-Complete',
-  'Upload-Draft-Interop-Version',
-  'Content-Digest',
-  'Repr-Digest',
-  'Want-Repr-Digest',
-  'Content-Disposition',
-] as const;
-
-/** Response headers of the draft a browser must be allowed to read (CORS). */
-export const DRAFT_RESPONSE_HEADERS = [
-  'Upload-Complete',
-  'Upload-Draft-Interop-Version',
-  'Upload-Limit',
-  'Repr-Digest',
-] as const;
-
 export async function routeDraft(
   context: ServerContext,
   req: IncomingMessage,

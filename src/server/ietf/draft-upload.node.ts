@@ -1,12 +1,14 @@
 /**
  * Requests on one upload resource by the draft: offset retrieval (HEAD, or GET), append
  * (PATCH with `Upload-Offset` and `Upload-Complete`) and cancellation (DELETE). Each new
- * request ends one still writing to the upload (the draft's concurrency rule).
+ * request ends one still writing to the upload (the draft's concurrency rule, which is the
+ * rule of the server's `UploadLocks`: the newer request takes the upload's lease).
  */
 import type { IncomingMessage } from 'node:http';
 import type { InteropRules } from '../../protocol/ietf/interop.js';
 import { handleDelete } from '../handle-upload.node.js';
 import { loadUpload, type Reply, type ServerContext } from '../server-context.js';
+import { reconcile } from '../store-recovery.node.js';
 import { isComplete, refuse, type StoredUpload, TusServerRequestError } from '../upload-record.js';
 import { completeDraft } from './draft-complete.node.js';
 import { receiveDraftBody } from './draft-receive.node.js';
@@ -22,7 +24,6 @@ import {
   wantedDigests,
 } from './draft-request.js';
 import { knownLength } from './draft-state.js';
-import { takeOver } from './take-over.js';
 
 /** HEAD (or GET): where the upload is, fresh (a writer still at it is ended first). */
 export async function retrieveOffset(
@@ -32,7 +33,7 @@ export async function retrieveOffset(
   rules: InteropRules,
 ): Promise<Reply> {
   refuseHeaders(req.headers, rules.forbiddenOnHeadAndDelete, 'HEAD');
-  await context.locks.interrupt(id);
+  await endWriter(context, id);
   const upload = await activeUpload(context, id);
   const headers: Record<string, string> = {
     'Cache-Control': 'no-store',
@@ -66,9 +67,12 @@ export async function appendToUpload(
   const contentDigests = digestField(headers, 'Content-Digest');
   const reprDigests = digestField(headers, 'Repr-Digest');
   const wanted = wantedDigests(headers);
-  const lock = await takeOver(context, id);
+  const lease = await context.locks.take(id, 'superseded');
   try {
-    let upload = await activeUpload(context, id);
+    // The data file may hold fewer bytes than recorded (a power loss without fsync): the
+    // offset comes down to them, as for a tus PATCH.
+    let upload = await reconcile(context.store, context.options, await activeUpload(context, id));
+    if (upload === undefined) refuse(404, 'no such upload (its bytes are gone)');
     if (offset !== upload.offset) {
       refuseProblem(
         409,
@@ -96,7 +100,7 @@ export async function appendToUpload(
         upload,
         rules,
         contentDigests,
-        lock.signal,
+        lease.signal,
       );
       upload = received.upload;
       if (!received.ended) return undefined;
@@ -108,7 +112,20 @@ export async function appendToUpload(
       headers: { ...stateHeaders(done.upload), ...done.headers },
     };
   } finally {
-    lock.release();
+    lease.release();
+  }
+}
+
+/**
+ * Ends a request still writing to `id` and waits until it recorded what it received, so
+ * that the offset answered is the one to resume from. When that is refused (it did not let
+ * go in time, a newer request came, a DELETE or the cleanup won) what is recorded answers.
+ */
+async function endWriter(context: ServerContext, id: string): Promise<void> {
+  try {
+    (await context.locks.take(id, 'superseded')).release();
+  } catch (error) {
+    if (!(error instanceof TusServerRequestError)) throw error;
   }
 }
 

@@ -140,6 +140,7 @@ export function ietfDraft(protocol: DraftProtocol, platform: DraftPlatform): Upl
         offset,
         complete: said === undefined ? complete : said.trim() === '?1',
         limits: limitsOf(response.headers) ?? (earlyLimits && limitsOf(earlyLimits)),
+        connectMs: response.connectMs,
       };
     },
 
@@ -157,6 +158,7 @@ export function ietfDraft(protocol: DraftProtocol, platform: DraftPlatform): Upl
         length: complete ? state.offset : state.length,
         complete,
         limits: limitsOf(response.headers),
+        connectMs: response.connectMs,
       };
     },
 
@@ -200,6 +202,7 @@ export function ietfDraft(protocol: DraftProtocol, platform: DraftPlatform): Upl
           stated === undefined
             ? args.offset + chunk.length
             : readUploadState(rules, response.headers, details('PATCH', url, response)).offset,
+        connectMs: response.connectMs,
       };
     },
   };

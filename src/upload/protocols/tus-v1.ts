@@ -2,7 +2,8 @@
  * tus 1.0.0 behind the protocol seam: creation `POST` (`Upload-Length` or
  * `Upload-Defer-Length: 1`, metadata, `Upload-Concat`, and with creation-with-upload the
  * first chunk as its body), offset retrieval `HEAD`, append `PATCH` with
- * `application/offset+octet-stream` and `Upload-Checksum`, and `Tus-Resumable` on all.
+ * `application/offset+octet-stream` and `Upload-Checksum` (with `overridePatchMethod`, a
+ * `POST` with `X-HTTP-Method-Override: PATCH`), and `Tus-Resumable` on all.
  */
 import { TusProtocolError } from '../../errors/index.js';
 import { redactHeaders } from '../../errors/redact.js';
@@ -95,7 +96,10 @@ export const tusV1: UploadProtocol = {
     }
     // creation-defer-length: the PATCH that carries the last bytes commits the length.
     if (args.declareLength !== undefined) headers['Upload-Length'] = String(args.declareLength);
-    const response = await requester.send('PATCH', url, {
+    // For proxies that drop PATCH: a POST the server takes as the PATCH it says (tus 1.0).
+    const override = requester.options.overridePatchMethod;
+    if (override) headers['X-HTTP-Method-Override'] = 'PATCH';
+    const response = await requester.send(override ? 'POST' : 'PATCH', url, {
       headers,
       body: chunk.body,
       signal: args.signal,

@@ -18,6 +18,8 @@ export type ProtocolFeature = 'deferred-length' | 'creation-with-upload' | 'conc
 
 /** What a protocol module asks of the request layer (implemented by `Requester`). */
 export interface ProtocolRequester {
+  /** The client options a protocol module reads (tus: `overridePatchMethod`). */
+  readonly options: { readonly overridePatchMethod: boolean };
   send(method: string, url: string, init?: ProtocolSendInit): Promise<HttpResponse>;
 }
 

@@ -60,6 +60,8 @@ export interface BrowserSuite {
   browser: Browser;
   page: Page;
   site: StaticServer;
+  /** The page's origin: what a tus server must list in `allowedOrigins` for it. */
+  origin: string;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function startBrowserSuite(
       browser: started,
       page,
       site,
+      origin,
       async close() {
         await started.close();
         await site.close();

@@ -11,7 +11,11 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 describe('our server: core protocol', () => {
   let server: StartedOurServer;
   before(async () => {
-    server = await startOurServer({ maxSize: 1_000_000, maxChunkSize: 100_000 });
+    server = await startOurServer({
+      maxSize: 1_000_000,
+      maxChunkSize: 100_000,
+      allowedOrigins: ['http://app.example'],
+    });
   });
   after(() => server.close());
 
@@ -70,7 +74,7 @@ describe('our server: core protocol', () => {
     assert.equal(await readFile(server.dataPath(url), 'utf8'), 'hello world');
   });
 
-  it('PATCH refusals: 415, 400 without offset, 409 mismatch, 400 past length, 403 complete', async () => {
+  it('PATCH refusals: 415, 400 without offset, 409 mismatch (with Upload-Offset), 413 past length, 403 complete', async () => {
     const url = await create(server.endpoint, { 'Upload-Length': '4' });
     const wrongType = await send('PATCH', url, {
       headers: { ...TUS, 'Content-Type': 'text/plain', 'Upload-Offset': '0' },
@@ -83,9 +87,10 @@ describe('our server: core protocol', () => {
     assert.equal(badOffset.status, 400);
     const mismatch = await patch(url, 2, 'ab');
     assert.equal(mismatch.status, 409);
-    assert.match(mismatch.body, /HEAD/);
+    assert.equal(mismatch.headers['upload-offset'], '0', 'a 409 says where to send from');
+    assert.match(mismatch.body, /send from 0/);
     const tooLong = await patch(url, 0, 'abcde');
-    assert.equal(tooLong.status, 400);
+    assert.equal(tooLong.status, 413, 'past Upload-Length: 413, as tusd and @tus/server');
     assert.equal((await readFile(server.dataPath(url))).length, 0, 'nothing stored');
     assert.equal((await patch(url, 0, 'abcd')).status, 204);
     const done = await patch(url, 4, 'x');

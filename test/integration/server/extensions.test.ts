@@ -152,7 +152,7 @@ describe('our server: extensions', () => {
     assert.equal(head.headers['upload-length'], total);
     assert.equal(head.headers['upload-offset'], total);
     const shown = String(head.headers['upload-concat']);
-    assert.equal(shown, `final;${urls.map((url) => new URL(url).pathname).join(' ')}`);
+    assert.equal(shown, `final;${urls.join(' ')}`, 'the parts as absolute URLs, like Location');
     assert.equal((await patch(finalUrl, Number(total), 'x')).status, 403);
   });
 
@@ -225,6 +225,29 @@ describe('our server: refusing hook, expiration', () => {
       assert.equal(existsSync(server.dataPath(unfinished)), false);
       assert.equal(existsSync(server.dataPath(complete)), true);
       assert.equal((await send('HEAD', unfinished, { headers: TUS })).status, 404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('expireCompletedAfterMs: a complete upload expires too (410), and the cleanup removes it', async () => {
+    const server = await startOurServer({ expireCompletedAfterMs: 60_000 });
+    try {
+      const done = await create(server.endpoint, { 'Upload-Length': '3' });
+      assert.equal((await patch(done, 0, 'abc')).status, 204);
+      const unfinished = await create(server.endpoint, { 'Upload-Length': '3' });
+      const id = new URL(done).pathname.split('/').pop() ?? '';
+      const expiresAt = (await server.server.getUpload(id))?.expiresAt ?? 0;
+      assert.ok(expiresAt > Date.now(), 'a complete upload now has an expiry');
+      assert.equal(
+        (await send('HEAD', done, { headers: TUS })).headers['upload-expires'],
+        undefined,
+      );
+      assert.equal(await server.server.cleanupExpired(expiresAt - 1), 0, 'not before its time');
+      assert.equal(await server.server.cleanupExpired(expiresAt + 1), 1, 'only the complete one');
+      assert.equal((await send('HEAD', done, { headers: TUS })).status, 404);
+      assert.equal(existsSync(server.dataPath(done)), false);
+      assert.equal((await send('HEAD', unfinished, { headers: TUS })).status, 200);
     } finally {
       await server.close();
     }

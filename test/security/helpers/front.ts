@@ -156,6 +156,16 @@ function forward(target: string, seen: SeenRequest, body: Buffer): Promise<Upstr
   const url = new URL(seen.path, target);
   const headers: Record<string, string> = { ...seen.headers, host: url.host };
   delete headers.origin;
+  // The Locations this front handed out name it: a final concatenation's list of them is
+  // moved back onto the target, as a rewriting proxy must (the server takes only its own).
+  const concat = headers['upload-concat'];
+  if (concat !== undefined && seen.headers.host !== undefined) {
+    for (const scheme of ['http', 'https']) {
+      headers['upload-concat'] = (headers['upload-concat'] ?? concat)
+        .split(`${scheme}://${seen.headers.host}/`)
+        .join(`${url.origin}/`);
+    }
+  }
   return new Promise((resolve, reject) => {
     const req = request(url, { method: seen.method, headers, agent: false }, (res) => {
       const parts: Buffer[] = [];

@@ -34,6 +34,7 @@ function scripted(
   const sent: Sent[] = [];
   return {
     sent,
+    options: { overridePatchMethod: false },
     async send(method, url, init = {}) {
       sent.push({ method, url, init });
       const next = answers.shift();

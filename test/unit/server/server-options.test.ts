@@ -18,8 +18,25 @@ describe('resolveServerOptions', () => {
     assert.equal(resolved.maxMetadataSize, 4096);
     assert.equal(resolved.expireAfterMs, 86_400_000);
     assert.equal(resolved.fsync, true);
-    assert.equal(resolved.allowedOrigins, '*');
+    assert.deepEqual(resolved.allowedOrigins, [], 'no cross-origin access unless configured');
+    assert.equal(resolved.publicUrl, undefined);
+    assert.equal(resolved.trustProxy, false);
+    assert.equal(resolved.maxConcatParts, 100);
+    assert.equal(resolved.expireCompletedAfterMs, Number.POSITIVE_INFINITY);
+    assert.equal(resolved.recordCacheSize, 1000);
+    assert.equal(resolved.bodyIdleTimeoutMs, 10_000);
+    assert.equal(resolved.lockWaitMs, 5000);
     assert.equal(resolveServerOptions({ directory: 'd', path: '/up/' }).path, '/up');
+    const publicUrl = 'https://uploads.example/base/files/';
+    assert.equal(
+      resolveServerOptions({ directory: 'd', publicUrl }).publicUrl,
+      'https://uploads.example/base/files',
+    );
+    const origins = ['https://app.example', 'http://127.0.0.1:8080', 'null'];
+    assert.deepEqual(
+      resolveServerOptions({ directory: 'd', allowedOrigins: origins }).allowedOrigins,
+      origins,
+    );
   });
 
   const bad: [object, typeof TypeError | typeof RangeError, RegExp][] = [
@@ -31,6 +48,25 @@ describe('resolveServerOptions', () => {
     [{ directory: 'd', expireAfterMs: 1.5 }, RangeError, /expireAfterMs/],
     [{ directory: 'd', fsync: 'yes' }, TypeError, /fsync/],
     [{ directory: 'd', allowedOrigins: 5 }, TypeError, /allowedOrigins/],
+    [{ directory: 'd', allowedOrigins: ['https://app.example/'] }, TypeError, /allowedOrigins/],
+    [{ directory: 'd', allowedOrigins: ['app.example'] }, TypeError, /allowedOrigins/],
+    [{ directory: 'd', publicUrl: 'ftp://x/files' }, TypeError, /publicUrl/],
+    [{ directory: 'd', publicUrl: 'https://u:p@x/files' }, TypeError, /publicUrl/],
+    [{ directory: 'd', publicUrl: 'https://x/files?a=1' }, TypeError, /publicUrl/],
+    [{ directory: 'd', trustProxy: 1 }, TypeError, /trustProxy/],
+    [{ directory: 'd', maxConcatParts: 0 }, RangeError, /maxConcatParts/],
+    [{ directory: 'd', maxConcatParts: Number.POSITIVE_INFINITY }, RangeError, /maxConcatParts/],
+    [{ directory: 'd', recordCacheSize: -1 }, RangeError, /recordCacheSize/],
+    [{ directory: 'd', expireCompletedAfterMs: 0 }, RangeError, /expireCompletedAfterMs/],
+    [{ directory: 'd', bodyIdleTimeoutMs: 0 }, RangeError, /bodyIdleTimeoutMs/],
+    [{ directory: 'd', lockWaitMs: -5 }, RangeError, /lockWaitMs/],
+    [{ directory: 'd', fileSystem: { open() {} } }, TypeError, /fileSystem/],
+    [{ directory: 'd', allowCredentials: 'yes' }, TypeError, /allowCredentials must be a boolean/],
+    [
+      { directory: 'd', allowCredentials: true },
+      RangeError,
+      /allowCredentials needs allowedOrigins/,
+    ],
     [{ directory: 'd', onUploadCreate: 'x' }, TypeError, /onUploadCreate/],
     [{ directory: 'd', maxsize: 5 }, TypeError, /unknown server option "maxsize"/],
   ];
