@@ -45,10 +45,13 @@ function scripted(
   };
 }
 
+/** An answer; its request spent `CONNECT_MS` connecting (handed on for the sizing clock). */
+const CONNECT_MS = 2;
 const ok = (status: number, headers: Record<string, string> = {}, body = ''): HttpResponse => ({
   status,
   headers,
   body,
+  connectMs: CONNECT_MS,
 });
 const chunk = (length: number, digest?: string): PreparedChunk => ({
   start: 0,
@@ -123,6 +126,7 @@ describe('the draft module', () => {
       offset: 3,
       complete: false,
       limits: undefined,
+      connectMs: CONNECT_MS,
     });
     assert.equal(requester.sent[0]?.init.headers?.['Upload-Complete'], '?0');
   });
@@ -162,6 +166,7 @@ describe('the draft module', () => {
       offset: 4,
       complete: true,
       limits: { maxAppendSize: 1000, minAppendSize: 10 },
+      connectMs: CONNECT_MS,
     });
     assert.deepEqual(requester.sent[0]?.init.headers, {
       'Upload-Draft-Interop-Version': '8',
@@ -181,7 +186,7 @@ describe('the draft module', () => {
       offset: 10,
       chunk: chunk(5),
     });
-    assert.deepEqual(result, { status: 204, offset: 15 });
+    assert.deepEqual(result, { status: 204, offset: 15, connectMs: CONNECT_MS });
     assert.equal(requester.sent[0]?.init.headers?.['Upload-Complete'], '?0');
   });
 
@@ -244,6 +249,7 @@ describe('the draft module', () => {
       length: 7,
       complete: true,
       limits: undefined,
+      connectMs: CONNECT_MS,
     });
     const open = await draft.offset(
       scripted([
@@ -264,6 +270,7 @@ describe('the draft module', () => {
       length: 9,
       complete: false,
       limits: { maxAppendSize: 4, minAppendSize: undefined },
+      connectMs: CONNECT_MS,
     });
   });
 });
