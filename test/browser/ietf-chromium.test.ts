@@ -30,13 +30,14 @@ describe('Chromium with protocol ietf-draft-12, cross-origin to our server', {
   const seen: Array<{ method: string; headers: IncomingHttpHeaders; status: number }> = [];
 
   before(async () => {
-    ours = await startOurServer();
+    suite = await startBrowserSuite();
+    // CORS is closed by default: the page's origin is listed.
+    ours = await startOurServer({ allowedOrigins: [suite.origin] });
     ours.server.httpServer?.prependListener('request', (req, res) => {
       res.on('finish', () =>
         seen.push({ method: req.method ?? '', headers: req.headers, status: res.statusCode }),
       );
     });
-    suite = await startBrowserSuite();
   });
   afterEach(() => {
     seen.length = 0;
