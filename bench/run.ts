@@ -158,7 +158,10 @@ async function main(): Promise<void> {
     }
     if (options.only.some((s) => s === 'null' || s === 'hash' || s === 'small' || s === 'issue2')) {
       const ratios = computeRatios(ctx);
-      ctx.reports.push({ title: 'Issue 8 targets and ratios', lines: ratioTable(ratios) });
+      ctx.reports.push({
+        title: 'Issues 8 and 14: loopback targets and ratios',
+        lines: ratioTable(ratios),
+      });
       for (const line of ratioTable(ratios).slice(2)) log(`[ratios] ${line}`);
     }
     if (options.profile) {

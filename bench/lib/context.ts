@@ -41,12 +41,16 @@ export interface FileUpload {
   bytes: number;
 }
 
+/**
+ * Our client uploading `upload`: at 1 MiB chunks with `checksum`, or with `'defaults'` no
+ * option at all (`chunkSize: 'auto'`, sha1 when the server offers it).
+ */
 export function oursScenario(
   ctx: BenchContext,
   key: string,
   label: string,
   upload: FileUpload,
-  checksum: false | 'sha1',
+  checksum: false | 'sha1' | 'defaults',
   parallelUploads?: number,
 ): Scenario {
   const args: Record<string, unknown> = {
@@ -54,8 +58,7 @@ export function oursScenario(
     distUrl: ctx.clientUrl,
     endpoint: upload.endpoint,
     filePath: upload.filePath,
-    chunkSize: CHUNK_1M,
-    checksum,
+    ...(checksum === 'defaults' ? {} : { chunkSize: CHUNK_1M, checksum }),
   };
   if (parallelUploads !== undefined) args.parallelUploads = parallelUploads;
   return {

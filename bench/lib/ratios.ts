@@ -44,6 +44,7 @@ export function computeRatios(ctx: BenchContext): Ratio[] {
   const rawSha1 = speed(ctx, 'null.raw.sha1');
   const tus1 = speed(ctx, 'null.tusjs.1');
   const tusInf = speed(ctx, 'null.tusjs.inf');
+  const defaults = speed(ctx, 'null.ours.defaults');
   const sha1Rate = ctx.hashRates?.sha1;
   const sha1Ceiling =
     raw === undefined || sha1Rate === undefined ? undefined : Math.min(raw, sha1Rate);
@@ -99,6 +100,14 @@ export function computeRatios(ctx: BenchContext): Ratio[] {
       target: undefined,
       unit: '×',
       detail: `${mibps(sha1)} / ${mibps(tusInf)}`,
+    },
+    {
+      name: "issue 14: ours at defaults (auto, sha1) / tus-js-client's default (one PATCH)",
+      value: divide(defaults, tusInf),
+      paired: paired(ctx, 'null.ours.defaults', 'null.tusjs.inf'),
+      target: 1,
+      unit: '×',
+      detail: `${mibps(defaults)} / ${mibps(tusInf)}`,
     },
     {
       name: '1 KiB uploads/s: ours / tus-js-client',

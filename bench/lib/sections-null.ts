@@ -44,6 +44,7 @@ export async function nullSection(ctx: BenchContext): Promise<SectionReport> {
         rawScenario('null.raw', 'raw keep-alive loop, 1 MiB PATCHes (ceiling)', upload),
         oursScenario(ctx, 'null.ours.off', 'ours, 1 MiB, checksum off', upload, false),
         oursScenario(ctx, 'null.ours.sha1', 'ours, 1 MiB, sha1', upload, 'sha1'),
+        oursScenario(ctx, 'null.ours.defaults', 'ours, defaults (auto, sha1)', upload, 'defaults'),
         rawScenario(
           'null.raw.sha1',
           'raw loop + sha1, next chunk read and hashed during the PATCH (no library)',
@@ -86,6 +87,13 @@ export async function flatSection(ctx: BenchContext): Promise<SectionReport> {
           upload,
           false,
         ),
+        oursScenario(
+          ctx,
+          `flat.defaults.${mib}`,
+          `ours, ${fmtSize(mib)}, defaults (auto, sha1)`,
+          upload,
+          'defaults',
+        ),
       );
     }
     return measure(ctx, 'flat', scenarios, ctx.options.runs);
@@ -97,9 +105,15 @@ export async function flatSection(ctx: BenchContext): Promise<SectionReport> {
     first !== undefined && last !== undefined
       ? `Peak RSS grows by ${fmt(last.maxRssMiB - first.maxRssMiB)} MiB (max vs max) from ${fmtSize(sizes[0] ?? 0)} to ${fmtSize(sizes[sizes.length - 1] ?? 0)}; speed changes by ${fmt(((last.mibps - first.mibps) / first.mibps) * 100)} %.`
       : 'Not enough runs to compare sizes.';
+  const largest = sizes[sizes.length - 1] ?? 0;
+  const defaults = summarize(outcomes.get(`flat.defaults.${largest}`));
+  const rss =
+    defaults === undefined
+      ? ''
+      : `At the defaults (chunkSize 'auto', sha1), ${fmtSize(largest)}: peak RSS ${fmt(defaults.maxRssMiB)} MiB (max of the runs; issue 14's target: ≤ 96 MiB at 4 GiB): ${defaults.maxRssMiB <= 96 ? 'PASS' : 'MISS'}.`;
   return {
     title: 'Issues 3 and 8: flatness (our client over file sizes, null server)',
-    lines: [...speedTable([...outcomes.values()]), '', growth],
+    lines: [...speedTable([...outcomes.values()]), '', growth, ...(rss === '' ? [] : ['', rss])],
   };
 }
 

@@ -140,7 +140,7 @@ export class TusTimeoutError extends TusNetworkError {
   }
 }
 
-/** No byte moved for `stallTimeout` milliseconds. Retried by default. */
+/** No byte moved for `timeout` milliseconds while the request went out. Retried by default. */
 export class TusStallError extends TusTimeoutError {
   static override readonly kind: string = 'TusStallError';
   constructor(message: string, timeoutMs: number, details: TusErrorDetails = {}) {

@@ -53,7 +53,8 @@ describe('the CLI through a proxy', { timeout: 120_000 }, () => {
     const from = proxy.forwarded.length;
     const run = await upload([], { HTTP_PROXY: proxy.urlWithCredentials });
     assert.equal(run.code, 0, run.stderr);
-    const url = run.stdout.trim();
+    // `URL  FILE` (the upload command keys each URL with its file)
+    const url = run.stdout.trim().split('  ')[0] ?? '';
     assert.equal(await server.storedHash(url), await sha256File(file));
     const forwarded = proxy.forwarded.slice(from);
     assert.ok(forwarded.filter((r) => r.method === 'PATCH').length >= 3, JSON.stringify(forwarded));
