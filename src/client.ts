@@ -57,10 +57,10 @@ import { createFinal } from './upload/parallel-final.js';
 import { checkParallelOptions, type ParallelPlan } from './upload/parallel-options.js';
 import { partialUrlStore } from './upload/parallel-store.js';
 import { uploadParallel } from './upload/parallel-upload.js';
-import { tusV1 } from './upload/protocols/tus-v1.js';
+import { protocolFor } from './upload/protocols/protocol-for.js';
 import type { UploadProtocol } from './upload/protocols/upload-protocol.js';
 import { Requester } from './upload/requester.js';
-import { requireExtension } from './upload/server-extensions.js';
+import { requireFeature } from './upload/server-extensions.js';
 import { Uploader, type UploaderContext, type UploaderSettings } from './upload/uploader.js';
 import { createUrlStore, type UrlStore, uploadStored } from './upload/url-store.js';
 
@@ -94,7 +94,7 @@ export class BaseTusClient implements TusClientApi {
         ? {}
         : { tls: { ca: o.ca, cert: o.cert, key: o.key } }),
     });
-    this.#protocol = tusV1;
+    this.#protocol = protocolFor(this.#options.protocol, this.#transport);
     this.#requester = new Requester(this.#transport, this.#options, this.#protocol, this.url);
     this.#context = {
       endpoint: this.url,
@@ -193,6 +193,7 @@ export class BaseTusClient implements TusClientApi {
             stopAt: options.stopAt,
             source: settings.source,
             onCreated: settings.onCreated,
+            inputSha256: settings.inputSha256,
             context,
           });
           try {
@@ -249,7 +250,7 @@ export class BaseTusClient implements TusClientApi {
       createHeaders: { 'Upload-Concat': 'partial' },
     });
     try {
-      await requireExtension(
+      await requireFeature(
         this.#context,
         'concatenation',
         'for createPartialUpload',
@@ -274,7 +275,7 @@ export class BaseTusClient implements TusClientApi {
     const checked = urls.map((url: unknown) => checkUploadUrl(url));
     const metadataHeader = this.#metadataHeader(options.metadata);
     const signal = checkSignal(options.signal);
-    await requireExtension(this.#context, 'concatenation', 'for createFinalUpload', signal);
+    await requireFeature(this.#context, 'concatenation', 'for createFinalUpload', signal);
     return createFinal(this.#context, checked, metadataHeader, signal);
   }
 
@@ -312,7 +313,7 @@ export class BaseTusClient implements TusClientApi {
     return {
       offset,
       length,
-      complete: length !== undefined && offset >= length,
+      complete: state.complete ?? (length !== undefined && offset >= length),
       metadata: decodeMetadata(state.metadataHeader, this.#options.metadataEncoding, {
         method: 'HEAD',
         url: displayUrl(target),
@@ -400,6 +401,7 @@ export class BaseTusClient implements TusClientApi {
       /** An input opened already (URL storage fingerprinted it); the uploader reads it. */
       source?: UploadSource | undefined;
       onCreated?: UploaderSettings['onCreated'];
+      inputSha256?: string | undefined;
       /** The client's context, or one with per-uploader overrides. */
       context?: UploaderContext | undefined;
     },
@@ -412,6 +414,7 @@ export class BaseTusClient implements TusClientApi {
           ? this.#platform.openSource(input, checkSignal(options.signal))
           : Promise.resolve(extra.source),
       onCreated: extra.onCreated,
+      inputSha256: extra.inputSha256,
       uploadUrl: extra.uploadUrl,
       metadataHeader,
       createHeaders: extra.createHeaders,

@@ -69,6 +69,7 @@ export type {
   TlsMaterial,
   TusClientOptions,
 } from './options.js';
+export type { DraftProtocol } from './protocol/ietf/interop.js';
 export type { MetadataEncoding } from './protocol/metadata.js';
 export { InMemoryUrlStorage } from './storage/in-memory-url-storage.js';
 export type { StoredUpload, UrlStorage, UrlStorageEntry } from './storage/url-storage.js';
@@ -102,4 +103,5 @@ export type {
   UploadMetadata,
   UploadStats,
 } from './types.js';
+export type { ProtocolName } from './upload/protocols/upload-protocol.js';
 export type { Uploader } from './upload/uploader.js';

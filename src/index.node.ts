@@ -65,6 +65,7 @@ export type {
   TlsMaterial,
   TusClientOptions,
 } from './options.js';
+export type { DraftProtocol } from './protocol/ietf/interop.js';
 export type { MetadataEncoding } from './protocol/metadata.js';
 export type { DefaultPathContext } from './storage/default-path.node.js';
 export { defaultUrlStoragePath } from './storage/default-path.node.js';
@@ -96,4 +97,5 @@ export type {
   UploadMetadata,
   UploadStats,
 } from './types.js';
+export type { ProtocolName } from './upload/protocols/upload-protocol.js';
 export type { Uploader } from './upload/uploader.js';

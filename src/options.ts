@@ -6,6 +6,7 @@
 
 import { Fingerprint, type Fingerprinter, isFingerprinter } from './fingerprint/fingerprinter.js';
 import { CHECKSUM_ALGORITHMS, isChecksumAlgorithm } from './protocol/checksum.js';
+import { DRAFT_PROTOCOLS, isDraftProtocol } from './protocol/ietf/interop.js';
 import {
   METADATA_ENCODINGS,
   type MetadataEncoding,
@@ -18,6 +19,7 @@ import type {
   ChecksumAlgorithm,
   ShouldRetryHook,
 } from './types.js';
+import type { ProtocolName } from './upload/protocols/upload-protocol.js';
 
 export interface TusClientOptions {
   /**
@@ -104,6 +106,14 @@ export interface TusClientOptions {
    */
   uploadDataDuringCreation?: boolean | undefined;
   /**
+   * The resumable-upload protocol to speak: tus 1.0, or the IETF draft "Resumable Uploads
+   * for HTTP" in the interop version of draft -03 (5), -05 (6) or -12 (8). The draft has no
+   * concatenation (`parallelUploads`); see docs/protocols.md for what each sends.
+   * @default 'tus-v1'
+   * @example { protocol: 'ietf-draft-12' }
+   */
+  protocol?: ProtocolName | undefined;
+  /**
    * Which origins receive the credential headers (`Authorization`, `Cookie`,
    * `Proxy-Authorization` and the `sensitiveHeaders`). A server may hand out upload URLs
    * on another host: some of those need no token (a storage node, a signed URL), and the
@@ -173,7 +183,8 @@ export interface TusClientOptions {
   credentials?: RequestCredentialsMode | undefined;
   /**
    * Send each `PATCH` as `POST` with `X-HTTP-Method-Override: PATCH`, for proxies and
-   * firewalls that drop `PATCH` (tus 1.0 asks servers to honour the header).
+   * firewalls that drop `PATCH` (tus 1.0 asks servers to honour the header). tus 1.0 only:
+   * the IETF draft defines no such header, so its appends stay `PATCH`.
    * @default false
    */
   overridePatchMethod?: boolean | undefined;
@@ -227,6 +238,7 @@ export const CLIENT_OPTION_KEYS: { readonly [K in keyof TusClientOptions]-?: tru
   fingerprinter: true,
   removeFingerprintOnSuccess: true,
   uploadDataDuringCreation: true,
+  protocol: true,
   sendCredentialsTo: true,
   sensitiveHeaders: true,
   proxy: true,
@@ -261,6 +273,7 @@ export interface ResolvedClientOptions {
   fingerprinter: Fingerprinter;
   removeFingerprintOnSuccess: boolean;
   uploadDataDuringCreation: boolean;
+  protocol: ProtocolName;
   /** `'endpoint-origin'`, `'any-origin'`, or the extra origins (normalised). */
   sendCredentialsTo: 'endpoint-origin' | 'any-origin' | readonly string[];
   /** Lower-case header names. */
@@ -290,6 +303,7 @@ export const DEFAULTS = {
   storeUrl: false,
   removeFingerprintOnSuccess: true,
   uploadDataDuringCreation: false,
+  protocol: 'tus-v1',
   sendCredentialsTo: 'endpoint-origin',
   credentials: 'same-origin',
   overridePatchMethod: false,
@@ -345,6 +359,7 @@ export function validateClientOptions(
     uploadDataDuringCreation:
       checkBoolean('uploadDataDuringCreation', o.uploadDataDuringCreation) ??
       DEFAULTS.uploadDataDuringCreation,
+    protocol: checkProtocol(o.protocol),
     sendCredentialsTo: checkCredentialOrigins(o.sendCredentialsTo),
     sensitiveHeaders: checkHeaderNames('sensitiveHeaders', o.sensitiveHeaders),
     ...checkNetwork(o),
@@ -487,6 +502,20 @@ export function checkDuration(
     );
   }
   return value;
+}
+
+/** The `protocol` option's values, the default first. */
+export const PROTOCOL_NAMES = [
+  'tus-v1',
+  ...Object.keys(DRAFT_PROTOCOLS),
+] as readonly ProtocolName[];
+
+function checkProtocol(value: unknown): ProtocolName {
+  if (value === undefined) return DEFAULTS.protocol;
+  if (value === 'tus-v1' || isDraftProtocol(value)) return value;
+  throw new TypeError(
+    `protocol must be one of ${PROTOCOL_NAMES.map((name) => `'${name}'`).join(', ')}, got ${show(value)}`,
+  );
 }
 
 function checkBoolean(name: string, value: unknown): boolean | undefined {

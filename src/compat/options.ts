@@ -4,7 +4,8 @@
  * of our `TusClient`. Options tus-js-client does not know are ignored, as it ignores them
  * (Uppy passes its own plugin options through).
  */
-import type { TusClientOptions } from '../options.js';
+import { PROTOCOL_NAMES, type TusClientOptions } from '../options.js';
+import type { ProtocolName } from '../upload/protocols/upload-protocol.js';
 import type { DetailedError } from './detailed-error.js';
 import type { HttpStack, UploadOptions } from './types.js';
 
@@ -45,8 +46,13 @@ export const COMMON_DEFAULTS = {
   protocol: 'tus-v1',
 } satisfies UploadOptions;
 
-/** The one protocol spoken (tus-js-client's `PROTOCOL_TUS_V1`). */
-export const TUS_V1 = 'tus-v1';
+/**
+ * Whether `value` is a `protocol` our core speaks: tus-js-client's `'tus-v1'`,
+ * `'ietf-draft-03'` and `'ietf-draft-05'`, and our `'ietf-draft-12'`.
+ */
+function isProtocolName(value: unknown): value is ProtocolName {
+  return (PROTOCOL_NAMES as readonly unknown[]).includes(value);
+}
 
 const FUNCTIONS = [
   'fingerprint',
@@ -83,9 +89,9 @@ export function checkUploadOptions(
     );
   }
   const protocol = options.protocol;
-  if (protocol !== undefined && protocol !== TUS_V1) {
+  if (protocol !== undefined && !isProtocolName(protocol)) {
     throw new TypeError(
-      `tus: protocol ${JSON.stringify(protocol)} is not supported by this version: it speaks ${TUS_V1} (tus 1.0.0)`,
+      `tus: protocol ${JSON.stringify(protocol)} is not supported: it is one of ${PROTOCOL_NAMES.map((name) => `'${name}'`).join(', ')}`,
     );
   }
   for (const name of FUNCTIONS) {
@@ -125,6 +131,7 @@ export function toClientOptions(options: UploadOptions, hooks: ClientHooks): Tus
     uploadDataDuringCreation: options.uploadDataDuringCreation === true,
     addRequestId: options.addRequestId === true,
     overridePatchMethod: options.overridePatchMethod === true,
+    ...(isProtocolName(options.protocol) ? { protocol: options.protocol } : {}),
     ...hooks,
   };
 }

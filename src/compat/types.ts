@@ -70,7 +70,10 @@ export interface UploadOptions {
   fileReader?: FileReader | null | undefined;
   /** Only the default one (`defaultOptions.httpStack`): our transport sends the requests. */
   httpStack?: HttpStack | null | undefined;
-  /** `'tus-v1'` (tus 1.0.0), the only protocol this version speaks. */
+  /**
+   * `'tus-v1'` (tus 1.0.0), or the IETF draft: `'ietf-draft-03'`, `'ietf-draft-05'` (as
+   * tus-js-client) and `'ietf-draft-12'` (see docs/protocols.md).
+   */
   protocol?: string | undefined;
 
   /**

@@ -2,6 +2,7 @@
  * CORS answers: none unless the request's `Origin` is allowed (`allowedOrigins`, empty by
  * default: no web page of another origin may use the server). Pure.
  */
+import { DRAFT_REQUEST_HEADERS, DRAFT_RESPONSE_HEADERS } from './ietf/draft-headers.js';
 
 const TUS_HEADERS = [
   'Upload-Offset',
@@ -19,6 +20,7 @@ const TUS_HEADERS = [
 ];
 const ALLOW_HEADERS = [
   ...TUS_HEADERS,
+  ...DRAFT_REQUEST_HEADERS,
   'Authorization',
   'Content-Type',
   'Cache-Control',
@@ -26,7 +28,7 @@ const ALLOW_HEADERS = [
   'X-Requested-With',
   'X-Request-ID',
 ].join(', ');
-const EXPOSE_HEADERS = [...TUS_HEADERS, 'Location'].join(', ');
+const EXPOSE_HEADERS = [...TUS_HEADERS, ...DRAFT_RESPONSE_HEADERS, 'Location'].join(', ');
 const METHODS = 'POST, HEAD, PATCH, DELETE, OPTIONS';
 
 /** Whether a page of `origin` may read our answers. `'*'` allows all but the opaque `null`. */

@@ -8,6 +8,8 @@
  * const tus = createTusServer({ directory: './uploads' });
  * const endpoint = await tus.listen(1080); // http://127.0.0.1:1080/files
  */
+
+export type { DraftState } from './ietf/draft-state.js';
 export { SERVER_CHECKSUM_ALGORITHMS } from './request-headers.js';
 export {
   type ResolvedServerOptions,

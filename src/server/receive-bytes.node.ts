@@ -62,7 +62,7 @@ export async function receiveBytes(
       // Keep what the file took before the failure (unless a checksum cannot be checked
       // now), durably, then answer 500: the client resumes from the recorded offset.
       const kept = await keepDurable(context, handle, start, verified ? 0 : body.written);
-      await record(context, upload, start + kept);
+      await recordOffset(context, upload, start + kept);
       throw body.failure;
     }
     if (body.overflow) {
@@ -96,14 +96,14 @@ export async function receiveBytes(
   } finally {
     await handle.close();
   }
-  return { upload: await record(context, upload, start + written), ended };
+  return { upload: await recordOffset(context, upload, start + written), ended };
 }
 
 /**
  * After a failed write: the bytes written before it, once fsynced; none (cut back to
  * `start`) when even the fsync fails, as nothing of them is then known to be on disk.
  */
-async function keepDurable(
+export async function keepDurable(
   context: ServerContext,
   handle: StoreFileHandle,
   start: number,
@@ -119,7 +119,8 @@ async function keepDurable(
   }
 }
 
-async function record(
+/** `upload` recorded with `size` bytes (and its expiry renewed); itself when nothing changed. */
+export async function recordOffset(
   context: ServerContext,
   upload: StoredUpload,
   size: number,

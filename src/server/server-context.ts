@@ -13,6 +13,8 @@ export interface Reply {
   status: number;
   headers?: Record<string, string>;
   body?: string;
+  /** Media type of `body`. @default 'text/plain; charset=utf-8' */
+  contentType?: string;
 }
 
 export interface ServerContext {

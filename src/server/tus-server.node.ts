@@ -1,7 +1,8 @@
 /**
- * `TusServer`: routes requests, checks `Tus-Resumable`, applies `X-HTTP-Method-Override`,
- * answers CORS (cors.ts), turns refusals into answers (and unexpected errors into 500s told
- * to `onError`), recovers the store at start, expires uploads, closes gracefully.
+ * `TusServer`: routes requests (the IETF draft's to src/server/ietf), checks
+ * `Tus-Resumable`, applies `X-HTTP-Method-Override`, answers CORS (cors.ts), turns refusals
+ * into answers (and unexpected errors into 500s told to `onError`), recovers the store at
+ * start, expires uploads, closes gracefully.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { corsHeaders } from './cors.js';
 import { FileStore } from './file-store.node.js';
 import { handleCreate } from './handle-create.node.js';
 import { handleDelete, handleHead, handlePatch } from './handle-upload.node.js';
+import { isDraftRequest, optionsLimitHeader, routeDraft } from './ietf/draft-router.node.js';
 import { SERVER_CHECKSUM_ALGORITHMS } from './request-headers.js';
 import { isExpired, type Reply, type ServerContext } from './server-context.js';
 import {
@@ -199,7 +201,7 @@ export class TusServer {
     let reply: Reply | undefined;
     try {
       await this.#ready;
-      reply = await this.#route(req);
+      reply = await this.#route(req, res);
     } catch (error) {
       reply = this.#errorReply(req, error);
     }
@@ -211,12 +213,14 @@ export class TusServer {
     this.#send(req, res, reply);
   }
 
-  async #route(req: IncomingMessage): Promise<Reply | undefined> {
+  async #route(req: IncomingMessage, res: ServerResponse): Promise<Reply | undefined> {
     const method = requestMethod(req);
     const target = this.#target(req.url ?? '/');
     if (target === undefined)
       throw new TusServerRequestError(404, `nothing here; uploads live under ${this.options.path}`);
-    if (method === 'OPTIONS') return this.#options();
+    if (method === 'OPTIONS') return this.#options(req);
+    // The IETF draft is told apart here, at the edge, and handled in src/server/ietf.
+    if (isDraftRequest(req.headers)) return routeDraft(this.#context, req, res, method, target);
     const version = req.headers['tus-resumable'];
     if (version !== TUS_VERSION) {
       throw new TusServerRequestError(
@@ -254,7 +258,7 @@ export class TusServer {
     return isUploadId(id) ? { id } : undefined;
   }
 
-  #options(): Reply {
+  #options(req: IncomingMessage): Reply {
     const headers: Record<string, string> = {
       'Tus-Version': TUS_VERSION,
       'Tus-Extension': SERVER_EXTENSIONS.join(','),
@@ -262,6 +266,7 @@ export class TusServer {
     };
     if (Number.isFinite(this.options.maxSize))
       headers['Tus-Max-Size'] = String(this.options.maxSize);
+    Object.assign(headers, optionsLimitHeader(this.options, req.headers));
     return { status: 204, headers };
   }
 
@@ -275,7 +280,7 @@ export class TusServer {
 
   #send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
     res.statusCode = reply.status;
-    res.setHeader('Tus-Resumable', TUS_VERSION);
+    if (!isDraftRequest(req.headers)) res.setHeader('Tus-Resumable', TUS_VERSION);
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
     const preflight = req.headers['access-control-request-method'] !== undefined;
     const cors = corsHeaders(req.headers.origin, this.options.allowedOrigins, preflight, {
@@ -283,7 +288,7 @@ export class TusServer {
     });
     for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
     if (reply.body !== undefined && reply.status !== 204 && req.method !== 'HEAD') {
-      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.setHeader('Content-Type', reply.contentType ?? 'text/plain; charset=utf-8');
       res.end(`${reply.body}\n`);
     } else {
       res.end();

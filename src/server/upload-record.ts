@@ -3,6 +3,7 @@
  * is answered with.
  */
 import { TusError, type TusErrorDetails } from '../errors/tus-error.js';
+import type { DraftState } from './ietf/draft-state.js';
 
 /** One upload as the server stores it. */
 export interface StoredUpload {
@@ -24,6 +25,8 @@ export interface StoredUpload {
    * completion once complete; absent = never.
    */
   expiresAt?: number | undefined;
+  /** Present on an upload created through the IETF draft (src/server/ietf). */
+  draft?: DraftState | undefined;
 }
 
 /** Whether `id` is one the store could have made (guards every path built from a URL). */

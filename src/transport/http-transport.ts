@@ -43,6 +43,11 @@ export interface HttpRequest {
   /** Called as the body goes out, with the bytes of the body sent so far. */
   onUploadProgress?: ((bytesSent: number) => void) | undefined;
   /**
+   * Called with each interim (1xx) answer before the final one, where the platform shows
+   * them (`HttpTransport.showsInterimResponses`); header names lower case.
+   */
+  onInterimResponse?: ((status: number, headers: Record<string, string>) => void) | undefined;
+  /**
    * Bytes of response body to keep at most; the rest is read and dropped.
    * @default 65536 (`DEFAULT_MAX_RESPONSE_BODY`)
    */
@@ -69,6 +74,8 @@ export interface HttpResponse {
 }
 
 export interface HttpTransport {
+  /** Whether `onInterimResponse` is called (node:http: yes; `fetch`, XHR: never). */
+  readonly showsInterimResponses?: boolean | undefined;
   request(request: HttpRequest): Promise<HttpResponse>;
   /** Releases sockets. */
   close(): Promise<void>;

@@ -48,6 +48,7 @@ import {
 import { WritePacing } from './write-pacing.js';
 
 export class NodeTransport implements HttpTransport {
+  readonly showsInterimResponses = true;
   /** For `http:` URLs: to the server, or to the proxy (an https agent for an `https:` proxy). */
   readonly #http: HttpAgent;
   /** For `https:` URLs: to the server, or through tunnels of the proxy. */
@@ -223,6 +224,17 @@ function send(
       watchdog.alive();
     });
   });
+  const onInterim = req.onInterimResponse;
+  if (onInterim !== undefined) {
+    clientRequest.on('information', (info) => {
+      watchdog.alive();
+      const interim: Record<string, string> = {};
+      for (const [name, value] of Object.entries(info.headers)) {
+        if (value !== undefined) interim[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      onInterim(info.statusCode, interim);
+    });
+  }
   clientRequest.on('error', (cause: Error) => fail(networkError(cause)));
   clientRequest.on('response', (response: IncomingMessage) => {
     watchdog.answered();

@@ -14,7 +14,7 @@ import { type RunFailure, runAllOrStop } from './parallel-run.js';
 import { sliceSource } from './parallel-source.js';
 import type { PartialUrlStore } from './parallel-store.js';
 import { abortError } from './response-errors.js';
-import { chooseChecksum, requireExtension } from './server-extensions.js';
+import { chooseChecksum, requireFeature } from './server-extensions.js';
 import { Uploader, type UploaderContext } from './uploader.js';
 
 export interface ParallelSettings {
@@ -56,7 +56,7 @@ export async function uploadParallel(
       settings.boundaries === undefined
         ? splitRanges(size, settings.parts)
         : checkBoundaries(settings.boundaries, size);
-    await requireExtension(ctx, 'concatenation', 'for parallelUploads', signal);
+    await requireFeature(ctx, 'concatenation', 'for parallelUploads', signal);
     // Checked once here, so that a bad `checksum` is its own typed error, not a partial's.
     await chooseChecksum(ctx, signal);
     const { store } = settings;

@@ -5,7 +5,12 @@
 import type { TusError } from '../errors/index.js';
 import type { ResolvedClientOptions } from '../options.js';
 import { displayUrl } from '../protocol/location.js';
-import type { HttpResponse, HttpTransport, RequestBody } from '../transport/http-transport.js';
+import type {
+  HttpRequest,
+  HttpResponse,
+  HttpTransport,
+  RequestBody,
+} from '../transport/http-transport.js';
 import type { RequestSettings } from '../types.js';
 import { CredentialPolicy } from './credential-policy.js';
 import type { ProtocolRequester, UploadProtocol } from './protocols/upload-protocol.js';
@@ -18,6 +23,7 @@ export interface SendInit {
   body?: RequestBody | undefined;
   signal?: AbortSignal | undefined;
   onUploadProgress?: ((bytesSent: number) => void) | undefined;
+  onInterimResponse?: HttpRequest['onInterimResponse'];
 }
 
 export class Requester implements ProtocolRequester {
@@ -58,6 +64,7 @@ export class Requester implements ProtocolRequester {
       timeout: o.timeout,
       requestTimeout: o.requestTimeout,
       onUploadProgress: init.onUploadProgress,
+      onInterimResponse: init.onInterimResponse,
     });
     if (o.afterResponse !== undefined) {
       await o.afterResponse(method, url, response.status, {

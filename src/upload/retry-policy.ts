@@ -1,10 +1,16 @@
 /**
  * Which failures are retried and how long to wait. Retried: network errors, timeouts and
- * stalls, 5xx but 501 and 505, 409 (after a HEAD resync), 423, 429, 460. Not retried: other
+ * stalls, 5xx but 501 and 505, 409 (after a HEAD resync), 423, 429, 460 and any other
+ * checksum mismatch (the draft's Content-Digest refusal). Not retried: other
  * 4xx, 501 Not Implemented and 505 (asking again cannot help), protocol, input and
  * checksum-support errors.
  */
-import { TusCommunicationError, type TusError, TusNetworkError } from '../errors/index.js';
+import {
+  TusChecksumMismatchError,
+  TusCommunicationError,
+  type TusError,
+  TusNetworkError,
+} from '../errors/index.js';
 import { watchAbort } from '../transport/abort-watch.js';
 import type { ShouldRetryHook } from '../types.js';
 
@@ -24,6 +30,8 @@ const FINAL_SERVER_STATUSES = new Set([501, 505]);
 /** Whether `error` may succeed when tried again. */
 export function isRetryable(error: unknown): error is TusError {
   if (error instanceof TusNetworkError) return true;
+  // The bytes changed on the way (tus's 460, the draft's Content-Digest refusal): send again.
+  if (error instanceof TusChecksumMismatchError) return true;
   if (!(error instanceof TusCommunicationError)) return false;
   const status = error.status;
   if (status === undefined) return false;

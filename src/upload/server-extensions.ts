@@ -96,6 +96,8 @@ export async function chooseChecksum(
 ): Promise<ChecksumAlgorithm | undefined> {
   const wanted = ctx.options.checksum;
   if (wanted === false) return undefined;
+  const own = ctx.protocol.checksumAlgorithms;
+  if (own !== undefined) return chooseOwnChecksum(ctx, own, wanted);
   let info: ServerInfo;
   try {
     info = await ctx.serverInfo(signal);
@@ -125,6 +127,24 @@ export async function chooseChecksum(
       `checksum ${wanted} cannot be computed on this platform`,
       wanted,
       offered,
+    );
+  }
+  return wanted;
+}
+
+/** The algorithm of a protocol that sends digests without asking the server (the draft). */
+function chooseOwnChecksum(
+  ctx: ServerFacts,
+  own: readonly ChecksumAlgorithm[],
+  wanted: true | ChecksumAlgorithm,
+): ChecksumAlgorithm | undefined {
+  const { checksum } = ctx;
+  if (wanted === true) return own.find((a) => checksum.supports(a));
+  if (!own.includes(wanted) || !checksum.supports(wanted)) {
+    throw new TusChecksumUnsupportedError(
+      `checksum ${wanted} cannot be sent by the ${ctx.protocol.name} protocol on this platform`,
+      wanted,
+      own.filter((a) => checksum.supports(a)),
     );
   }
   return wanted;

@@ -23,7 +23,7 @@ import {
   type ServerChunkLimits,
 } from './chunk-sizing.js';
 import { ProgressReporter } from './progress-reporter.js';
-import type { UploadProtocol } from './protocols/upload-protocol.js';
+import type { AppendLimits, UploadProtocol } from './protocols/upload-protocol.js';
 import type { Requester } from './requester.js';
 import { abortError, uploadFailed } from './response-errors.js';
 import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
@@ -59,6 +59,8 @@ export interface UploaderSettings {
   deferLength?: 'unknown' | 'always' | undefined;
   /** Called once the server created the upload, before the first append (URL storage). */
   onCreated?: ((uploadUrl: string) => Promise<void> | void) | undefined;
+  /** SHA-256 (hex) of the whole input, when known already (the default fingerprint). */
+  inputSha256?: string | undefined;
   /** Bytes per chunk, or `'auto'` (sizes follow the link, chunk-sizing.ts). */
   chunkSize: number | 'auto';
   maxRetries: number;
@@ -107,6 +109,10 @@ export class Uploader {
   #highWater = 0;
   #pipeline: ChunkPipeline | undefined;
   #sizer: ChunkSizer | undefined;
+  /** Body sizes the server stated for this upload (the draft's `Upload-Limit`). */
+  #limits: AppendLimits | undefined;
+  /** Storing a URL the creation announced before its answer (the draft's 104). */
+  #earlyStored: Promise<void> | undefined;
 
   constructor(ctx: UploaderContext, settings: UploaderSettings) {
     this.#ctx = ctx;
@@ -213,7 +219,8 @@ export class Uploader {
       this.#useChecksum(source, await chooseChecksum(this.#ctx, signal));
       await locate();
     }
-    if (creating) await this.#settings.onCreated?.(this.#url!);
+    if (this.#earlyStored !== undefined) await this.#earlyStored;
+    else if (creating) await this.#settings.onCreated?.(this.#url!);
     if (!this.#withBody) this.#stats.start(this.#offset);
     else if (this.#offset > 0) {
       this.#stats.record(this.#offset);
@@ -279,6 +286,8 @@ export class Uploader {
       algorithm: this.#algorithm,
       signal: this.#settings.signal,
       onUploadProgress: body === undefined ? undefined : (sent) => this.#progress.sending(sent),
+      onLocation: (url) => this.#located(url),
+      inputSha256: this.#settings.inputSha256,
     });
     const ms = performance.now() - began - (created.connectMs ?? 0);
     if (body !== undefined) this.#sizer?.chunkDone(created.offset, ms);
@@ -287,7 +296,22 @@ export class Uploader {
     this.#url = created.url;
     this.#stats.uploadUrl = created.url;
     this.#offset = created.offset;
-    this.#declare = deferred;
+    // A protocol that marks completion explicitly awaits it like a length to declare.
+    this.#declare = deferred || created.complete === false;
+    this.#limits = created.limits ?? this.#limits;
+  }
+
+  /**
+   * The creation announced its URL before its answer: it is the upload's from now on (a
+   * creation cut after this resumes by offset retrieval) and is stored at once.
+   */
+  #located(url: string): void {
+    if (this.#url !== undefined) return;
+    this.#url = url;
+    this.#stats.uploadUrl = url;
+    const stored = Promise.resolve().then(() => this.#settings.onCreated?.(url));
+    stored.catch(() => {});
+    this.#earlyStored = stored;
   }
 
   /** Offset retrieval: the server's offset becomes ours; its length must be the input's. */
@@ -300,8 +324,10 @@ export class Uploader {
     if (this.#sizer !== undefined) this.#sizer.roundTrip(ms);
     else this.#earlyRoundTrip = ms;
     const details = { method: 'HEAD', url: displayUrl(url), status: state.status };
-    // No length: the server's is still unknown, the last append commits it.
-    this.#declare = state.length === undefined;
+    // No length: the server's is still unknown, the last append commits it (as it does an
+    // explicit completion the server still awaits).
+    this.#declare = state.length === undefined || state.complete === false;
+    this.#limits = state.limits ?? this.#limits;
     if (state.length !== undefined) {
       if (this.#size === undefined) {
         this.#setSize(state.length);
@@ -385,9 +411,13 @@ export class Uploader {
   #prefetchAfter(end: number, length: number): void {
     if (this.#size === undefined || end >= this.#target) return;
     const remaining = this.#target - end;
-    const expected = this.#sizer!.expectedNext(length, remaining);
+    const next = this.#sizer!.expectedNext(length, remaining);
+    const expected = next === undefined ? undefined : this.#withinLimits(next, remaining);
     if (expected !== undefined) this.#pipeline!.prefetch(end, expected);
-    else this.#pipeline!.prefetchForward(end, end + Math.min(remaining, this.#sizer!.largest));
+    else {
+      const ahead = this.#withinLimits(Math.min(remaining, this.#sizer!.largest), remaining);
+      this.#pipeline!.prefetchForward(end, end + ahead);
+    }
   }
 
   /**
@@ -395,7 +425,7 @@ export class Uploader {
    * the chunk is read: a short read means the stream ended, and its size is known.
    */
   async #takeChunk(start: number): Promise<PreparedChunk> {
-    let want = this.#sizer!.next(this.#target - start);
+    let want = this.#withinLimits(this.#sizer!.next(this.#target - start), this.#target - start);
     // A chunk prepared ahead at a size close enough is sent as it is (no second hashing).
     const ahead = this.#pipeline!.aheadLength(start);
     if (ahead !== undefined && ahead <= want && ahead >= want * 0.75) want = ahead;
@@ -412,6 +442,15 @@ export class Uploader {
     const digest =
       algorithm === undefined ? undefined : await this.#ctx.checksum.digest(algorithm, data);
     return { start, length: data.byteLength, body: data, digest };
+  }
+
+  /** `size` within the server's stated body limits (a last, smaller chunk excepted). */
+  #withinLimits(size: number, remaining: number): number {
+    const max = this.#limits?.maxAppendSize;
+    const min = this.#limits?.minAppendSize;
+    let within = max !== undefined && max > 0 ? Math.min(size, max) : size;
+    if (min !== undefined && within < min) within = Math.min(min, remaining, max ?? min);
+    return within;
   }
 
   async #chunkWithRetries(): Promise<void> {

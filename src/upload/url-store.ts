@@ -122,6 +122,8 @@ export interface StoredUploadDeps {
     source: UploadSource;
     uploadUrl?: string | undefined;
     onCreated?: ((uploadUrl: string) => Promise<void>) | undefined;
+    /** SHA-256 (hex) of the whole input, when the fingerprint computed it anyway. */
+    inputSha256?: string | undefined;
   }): Promise<{ url: string; complete: boolean }>;
 }
 
@@ -145,7 +147,14 @@ export async function uploadStored(
   if (previous !== undefined) {
     await refuseChangedSince(store, previous, source);
     const info = await serverStateOf(previous.uploadUrl, deps);
-    if (info === undefined || info.length === undefined || info.length !== source.size) {
+    // A server that does not say the length (the draft's interop 5 never does) is taken at
+    // the stored size, as long as what it holds fits in it.
+    const length =
+      info?.length ??
+      (info !== undefined && previous.size !== undefined && info.offset <= previous.size
+        ? previous.size
+        : undefined);
+    if (info === undefined || length === undefined || length !== source.size) {
       // Gone from the server, or not an upload of this input: start afresh.
       await store.forget(fingerprint);
     } else {
@@ -159,6 +168,7 @@ export async function uploadStored(
   return finish(
     await deps.upload({
       source: borrowedSource(source),
+      inputSha256: /^size:\d+--sha256:([0-9a-f]{64})$/.exec(fingerprint)?.[1],
       onCreated: async (uploadUrl) => {
         await store.remember(fingerprint, uploadUrl, source.size, deps.metadata);
         await deps.onUploadUrlAvailable?.(uploadUrl);

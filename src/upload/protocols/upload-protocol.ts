@@ -5,12 +5,13 @@
  * lives in one small module per protocol behind this interface. Retries, stats, sizing,
  * storage and transport are shared and know nothing of it.
  */
+import type { DraftProtocol } from '../../protocol/ietf/interop.js';
 import type { HttpResponse } from '../../transport/http-transport.js';
 import type { ChecksumAlgorithm } from '../../types.js';
 import type { PreparedChunk } from '../chunk-pipeline.js';
 
 /** The protocols a client can speak (the `protocol` option). */
-export type ProtocolName = 'tus-v1';
+export type ProtocolName = 'tus-v1' | DraftProtocol;
 
 /** Features an operation may need of the server. */
 export type ProtocolFeature = 'deferred-length' | 'creation-with-upload' | 'concatenation';
@@ -27,6 +28,8 @@ export interface ProtocolSendInit {
   body?: PreparedChunk['body'] | undefined;
   signal?: AbortSignal | undefined;
   onUploadProgress?: ((bytesSent: number) => void) | undefined;
+  /** Interim (1xx) answers, where the transport shows them (the draft's 104). */
+  onInterimResponse?: ((status: number, headers: Record<string, string>) => void) | undefined;
 }
 
 export interface CreateArgs {
@@ -43,6 +46,25 @@ export interface CreateArgs {
   algorithm?: ChecksumAlgorithm | undefined;
   signal?: AbortSignal | undefined;
   onUploadProgress?: ((bytesSent: number) => void) | undefined;
+  /**
+   * Called as soon as the upload's URL is known, before the creation's answer when the
+   * protocol announces it early (the draft's 104), so that it can be stored at once.
+   */
+  onLocation?: ((url: string) => void) | undefined;
+  /**
+   * SHA-256 (hex) of the whole input when the client computed it anyway (the default
+   * fingerprint): sent where the protocol has a field for it (the draft's `Repr-Digest`).
+   */
+  inputSha256?: string | undefined;
+}
+
+/**
+ * Limits the server states for one upload's requests (the draft's `Upload-Limit`): the
+ * chunk loop keeps its bodies within them.
+ */
+export interface AppendLimits {
+  maxAppendSize?: number | undefined;
+  minAppendSize?: number | undefined;
 }
 
 /** Ms the answer's request spent connecting (`HttpResponse.connectMs`), for the sizing clock. */
@@ -54,6 +76,12 @@ export interface Timed {
 export interface CreatedUpload extends Timed {
   url: string;
   offset: number;
+  /**
+   * `false` when the protocol marks completion explicitly and this upload still awaits it
+   * (the draft: until an append says `Upload-Complete: ?1`); absent for tus.
+   */
+  complete?: boolean | undefined;
+  limits?: AppendLimits | undefined;
 }
 
 /** The server's view of an upload (offset retrieval). */
@@ -65,6 +93,9 @@ export interface ServerOffset extends Timed {
   length: number | undefined;
   /** The raw `Upload-Metadata` of the upload, when the server returns it. */
   metadataHeader?: string | undefined;
+  /** As `CreatedUpload.complete`: `false` while an explicit completion is awaited. */
+  complete?: boolean | undefined;
+  limits?: AppendLimits | undefined;
 }
 
 export interface AppendArgs {
@@ -92,6 +123,11 @@ export interface UploadProtocol {
   readonly name: ProtocolName;
   /** Headers every request of this protocol carries (e.g. `Tus-Resumable: 1.0.0`). */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Checksum algorithms the protocol can send without asking the server (the draft's
+   * `Content-Digest`); absent: the server's OPTIONS answer says (tus checksum extension).
+   */
+  readonly checksumAlgorithms?: readonly ChecksumAlgorithm[] | undefined;
   /**
    * What `feature` needs: the name of the extension the server's OPTIONS answer must list,
    * or `true` (the protocol always has it) / `false` (it never does).
