@@ -223,15 +223,23 @@ function table(outcomes: Map<string, Outcome>): string[] {
           1,
         );
     const later = outcome.error === undefined ? '' : ` (later run failed: ${cell(outcome.error)})`;
-    lines.push(
-      `${head} | ${fmt(median(speeds))}${later} | ${fmt(Math.min(...speeds))}–${fmt(Math.max(...speeds))} | ${fmt(pairedRatio(outcome, reference), 2)}× | ${fmt(median(heaps))} / ${fmt(Math.max(...heaps))} | ${progress} | ${fmt(
+    const cells = [
+      `${fmt(median(speeds))}${later}`,
+      `${fmt(Math.min(...speeds))}–${fmt(Math.max(...speeds))}`,
+      `${fmt(pairedRatio(outcome, reference), 2)}×`,
+      `${fmt(median(heaps))} / ${fmt(Math.max(...heaps))}`,
+      progress,
+      fmt(
         medianOf(outcome, (r) => Number(r.preflights)),
         0,
-      )} | ${fmt(
+      ),
+      fmt(
         medianOf(outcome, (r) => Number(r.bodyRequests)),
         0,
-      )} | ${outcome.samples.length} |`,
-    );
+      ),
+      String(outcome.samples.length),
+    ];
+    lines.push(`${head} | ${cells.join(' | ')} |`);
   }
   return lines;
 }
