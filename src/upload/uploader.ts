@@ -1,73 +1,21 @@
-/**
- * The `Uploader`: creation or resume (offset retrieval), then the chunk loop with
- * checksums, sizing, retries, 409 resync, stats, progress and abort. What is particular to
- * a protocol (the requests themselves) is behind `ctx.protocol` (protocols/upload-protocol.ts).
- */
-import type { ChecksumProvider } from '../checksum/checksum-provider.js';
-import {
-  TusCommunicationError,
-  TusError,
-  TusInputError,
-  TusProtocolError,
-} from '../errors/index.js';
-import type { ResolvedClientOptions } from '../options.js';
-import { displayUrl } from '../protocol/location.js';
+import { TusCommunicationError, TusError } from '../errors/index.js';
 import type { UploadSource } from '../sources/upload-source.js';
-import type { ChecksumAlgorithm, ServerInfo, UploadStats } from '../types.js';
-import { ChunkPipeline, type PreparedChunk } from './chunk-pipeline.js';
-import {
-  AdaptiveChunkSize,
-  type ChunkSizer,
-  FixedChunkSize,
-  MIN_CHUNK,
-  type ServerChunkLimits,
-} from './chunk-sizing.js';
+import type { ChecksumAlgorithm, UploadStats } from '../types.js';
+import type { PreparedChunk } from './chunk-pipeline.js';
+import { ChunkPlanner } from './chunk-planner.js';
+import type { ChunkSizer } from './chunk-sizing.js';
+import { checkAppendedOffset, checkServerState } from './offset-checks.js';
 import { ProgressReporter } from './progress-reporter.js';
-import type { AppendLimits, UploadProtocol } from './protocols/upload-protocol.js';
-import type { Requester } from './requester.js';
+import type { AppendLimits } from './protocols/upload-protocol.js';
 import { abortError, uploadFailed } from './response-errors.js';
+import { RetryBudget } from './retry-budget.js';
 import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
 import { chooseChecksum, offersFeature, requireFeature } from './server-extensions.js';
 import { StatsTracker } from './stats.js';
 
-/** What an uploader borrows from its client. */
-export interface UploaderContext {
-  readonly endpoint: string;
-  readonly requester: Requester;
-  readonly protocol: UploadProtocol;
-  readonly checksum: ChecksumProvider;
-  readonly options: ResolvedClientOptions;
-  /** What each server refused with 413 (shared by the client's uploaders). */
-  readonly chunkLimits: ServerChunkLimits;
-  /** The server's OPTIONS answer, fetched once per client. */
-  serverInfo(signal?: AbortSignal): Promise<ServerInfo>;
-}
+import type { UploaderContext, UploaderSettings } from './uploader-settings.js';
 
-export interface UploaderSettings {
-  openSource: () => Promise<UploadSource>;
-  uploadUrl?: string | undefined;
-  /** The encoded `Upload-Metadata` value, checked already. */
-  metadataHeader?: string | undefined;
-  /** Headers added to the creation request (e.g. `Upload-Concat: partial`). */
-  createHeaders?: Readonly<Record<string, string>> | undefined;
-  /**
-   * When the upload is created with its length unknown to the server (tus:
-   * creation-defer-length), the length then sent with the last bytes: `'unknown'` when the
-   * input's size is unknown (a stream without `uploadSize`), `'always'` for any input.
-   * @default 'unknown'
-   */
-  deferLength?: 'unknown' | 'always' | undefined;
-  /** Called once the server created the upload, before the first append (URL storage). */
-  onCreated?: ((uploadUrl: string) => Promise<void> | void) | undefined;
-  /** SHA-256 (hex) of the whole input, when known already (the default fingerprint). */
-  inputSha256?: string | undefined;
-  /** Bytes per chunk, or `'auto'` (sizes follow the link, chunk-sizing.ts). */
-  chunkSize: number | 'auto';
-  maxRetries: number;
-  stopAt?: number | undefined;
-  onProgress?: ((stats: UploadStats) => void) | undefined;
-  signal?: AbortSignal | undefined;
-}
+export type { UploaderContext, UploaderSettings } from './uploader-settings.js';
 
 /** Consecutive 413 answers (each shrinking the chunk) before the upload gives up. */
 const MAX_TOO_LARGE = 32;
@@ -91,10 +39,7 @@ export class Uploader {
   #reportCreation = false;
   #offset = 0;
   #algorithm: ChecksumAlgorithm | undefined;
-  /** Attempts made for the current position since it last moved. */
-  #attempt = 0;
-  /** Whether the 409 at this position already had its free resync. */
-  #conflictResynced = false;
+  readonly #budget: RetryBudget;
   #needsResync = false;
   /** 413 answers in a row. */
   #tooLarge = 0;
@@ -105,10 +50,7 @@ export class Uploader {
   /** End of the furthest byte range sent so far (to count resent bytes). */
   #sentEnd = 0;
   #started = false;
-  /** The highest offset the server ever confirmed. */
-  #highWater = 0;
-  #pipeline: ChunkPipeline | undefined;
-  #sizer: ChunkSizer | undefined;
+  #planner: ChunkPlanner | undefined;
   /** Body sizes the server stated for this upload (the draft's `Upload-Limit`). */
   #limits: AppendLimits | undefined;
   /** Storing a URL the creation announced before its answer (the draft's 104). */
@@ -120,6 +62,7 @@ export class Uploader {
     this.#url = settings.uploadUrl;
     this.#stats.uploadUrl = settings.uploadUrl;
     this.#progress = new ProgressReporter(this.#stats, settings.onProgress);
+    this.#budget = new RetryBudget(settings.maxRetries);
   }
 
   /** The upload URL, once created (or the one given). */
@@ -234,20 +177,26 @@ export class Uploader {
   #useChecksum(source: UploadSource, algorithm: ChecksumAlgorithm | undefined): void {
     this.#algorithm = algorithm;
     this.#stats.checksumAlgorithm = algorithm;
-    const pipeline = new ChunkPipeline(source, this.#ctx.checksum, algorithm);
-    this.#pipeline = pipeline;
-    const { chunkSize } = this.#settings;
-    const server = new URL(this.#url ?? this.#ctx.endpoint).origin;
-    this.#sizer =
-      chunkSize === 'auto'
-        ? new AdaptiveChunkSize({
-            max: this.#ctx.options.maxChunkSize,
-            inputMax: pipeline.maxChunk,
-            server: { key: server, limits: this.#ctx.chunkLimits },
-          })
-        : new FixedChunkSize(chunkSize);
-    if (this.#earlyRoundTrip !== undefined) this.#sizer.roundTrip(this.#earlyRoundTrip);
-    this.#stats.chunkSize = this.#sizer.next(this.#target - this.#offset);
+    const planner = new ChunkPlanner({
+      source,
+      checksum: this.#ctx.checksum,
+      algorithm,
+      chunkSize: this.#settings.chunkSize,
+      maxChunkSize: this.#ctx.options.maxChunkSize,
+      server: {
+        key: new URL(this.#url ?? this.#ctx.endpoint).origin,
+        limits: this.#ctx.chunkLimits,
+      },
+      limits: () => this.#limits,
+    });
+    this.#planner = planner;
+    if (this.#earlyRoundTrip !== undefined) planner.sizer.roundTrip(this.#earlyRoundTrip);
+    this.#stats.chunkSize = planner.sizer.next(this.#target - this.#offset);
+  }
+
+  /** The sizing policy (once the checksum, so the pipeline, is known). */
+  get #sizer(): ChunkSizer | undefined {
+    return this.#planner?.sizer;
   }
 
   /** Whether the upload is created with its length unknown to the server. */
@@ -323,26 +272,12 @@ export class Uploader {
     const ms = performance.now() - began - (state.connectMs ?? 0);
     if (this.#sizer !== undefined) this.#sizer.roundTrip(ms);
     else this.#earlyRoundTrip = ms;
-    const details = { method: 'HEAD', url: displayUrl(url), status: state.status };
+    checkServerState({ ...state, url, size: this.#size });
     // No length: the server's is still unknown, the last append commits it (as it does an
     // explicit completion the server still awaits).
     this.#declare = state.length === undefined || state.complete === false;
     this.#limits = state.limits ?? this.#limits;
-    if (state.length !== undefined) {
-      if (this.#size === undefined) {
-        this.#setSize(state.length);
-      } else if (state.length !== this.#size) {
-        throw new TusInputError(
-          `${displayUrl(url)} is an upload of ${state.length} bytes, but the input has ${this.#size}`,
-        );
-      }
-    }
-    if (this.#size !== undefined && state.offset > this.#size) {
-      throw new TusProtocolError(
-        `HEAD ${displayUrl(url)}: Upload-Offset ${state.offset} is past the length ${this.#size}`,
-        details,
-      );
-    }
+    if (state.length !== undefined && this.#size === undefined) this.#setSize(state.length);
     this.#offset = state.offset;
     this.#progressed();
     if (this.#started) this.#stats.record(state.offset);
@@ -372,7 +307,7 @@ export class Uploader {
     });
     this.#prefetchAfter(end, length);
     const { offset, status, connectMs } = await sending;
-    this.#check(url, start, length, offset, status);
+    checkAppendedOffset({ url, start, length, offset, status, size: this.#size });
     this.#sizer!.chunkDone(length, performance.now() - began - (connectMs ?? 0));
     this.#tooLarge = 0;
     if (declareLength !== undefined) this.#declare = false;
@@ -382,42 +317,10 @@ export class Uploader {
     this.#stats.chunkSize = this.#sizer!.next(this.#target - offset);
   }
 
-  /** The server's new offset must be where the bytes sent could take it. */
-  #check(url: string, start: number, length: number, offset: number, status: number): void {
-    const end = start + length;
-    const problem =
-      offset < start
-        ? `went backwards from ${start}`
-        : this.#size !== undefined && offset > this.#size
-          ? `is past the length ${this.#size}`
-          : offset > end
-            ? `is past the ${length} bytes sent from ${start}`
-            : offset === start && length > 0
-              ? `did not move: the server took none of the ${length} bytes`
-              : undefined;
-    if (problem !== undefined) {
-      throw new TusProtocolError(`PATCH ${displayUrl(url)}: Upload-Offset ${offset} ${problem}`, {
-        method: 'PATCH',
-        url: displayUrl(url),
-        status,
-      });
-    }
-  }
-
-  /**
-   * Prepares the chunk after `end` while this one is sent: sized as the sizer expects it,
-   * or, while that cannot be foreseen (no rate yet), hashed forward for any size it may get.
-   */
+  /** Prepares the chunk after `end` while this one is sent (chunk-planner.ts). */
   #prefetchAfter(end: number, length: number): void {
     if (this.#size === undefined || end >= this.#target) return;
-    const remaining = this.#target - end;
-    const next = this.#sizer!.expectedNext(length, remaining);
-    const expected = next === undefined ? undefined : this.#withinLimits(next, remaining);
-    if (expected !== undefined) this.#pipeline!.prefetch(end, expected);
-    else {
-      const ahead = this.#withinLimits(Math.min(remaining, this.#sizer!.largest), remaining);
-      this.#pipeline!.prefetchForward(end, end + ahead);
-    }
+    this.#planner!.prepareAfter(end, length, this.#target - end);
   }
 
   /**
@@ -425,16 +328,9 @@ export class Uploader {
    * the chunk is read: a short read means the stream ended, and its size is known.
    */
   async #takeChunk(start: number): Promise<PreparedChunk> {
-    let want = this.#withinLimits(this.#sizer!.next(this.#target - start), this.#target - start);
-    // A chunk prepared ahead at a size close enough is sent as it is (no second hashing).
-    const ahead = this.#pipeline!.aheadLength(start);
-    if (ahead !== undefined && ahead <= want && ahead >= want * 0.75) want = ahead;
-    // Hashed forward but not as far as wanted (a fast link: the digest would be the wait):
-    // what is hashed goes now, the rest with the next chunk.
-    const hashed = this.#pipeline!.forwardHashed(start);
-    if (hashed !== undefined && hashed < want) want = Math.max(hashed, Math.min(want, MIN_CHUNK));
+    const want = this.#planner!.sizeAt(start, this.#target - start);
     this.#stats.chunkSize = want;
-    if (this.#size !== undefined) return this.#pipeline!.take(start, want);
+    if (this.#size !== undefined) return this.#planner!.pipeline.take(start, want);
     const peek = await this.#source!.read(start, want + 1);
     if (peek.byteLength <= want) this.#setSize(start + peek.byteLength);
     const data = peek.subarray(0, Math.min(want, peek.byteLength));
@@ -442,15 +338,6 @@ export class Uploader {
     const digest =
       algorithm === undefined ? undefined : await this.#ctx.checksum.digest(algorithm, data);
     return { start, length: data.byteLength, body: data, digest };
-  }
-
-  /** `size` within the server's stated body limits (a last, smaller chunk excepted). */
-  #withinLimits(size: number, remaining: number): number {
-    const max = this.#limits?.maxAppendSize;
-    const min = this.#limits?.minAppendSize;
-    let within = max !== undefined && max > 0 ? Math.min(size, max) : size;
-    if (min !== undefined && within < min) within = Math.min(min, remaining, max ?? min);
-    return within;
   }
 
   async #chunkWithRetries(): Promise<void> {
@@ -488,40 +375,29 @@ export class Uploader {
     if (sizer === undefined || this.#tooLarge >= MAX_TOO_LARGE) return false;
     if (!sizer.tooLarge(this.#lastBodyBytes)) return false;
     this.#tooLarge++;
-    this.#pipeline?.discard();
+    this.#planner?.pipeline.discard();
     if (this.#url !== undefined && this.#started) this.#needsResync = true;
     return true;
   }
 
   async #beforeRetry(error: TusError): Promise<void> {
-    const conflict = error instanceof TusCommunicationError && error.status === 409;
-    // The seed's 409 rule: one resync at a position even without retries left.
-    const free = conflict && !this.#conflictResynced && this.#url !== undefined;
-    const { maxRetries } = this.#settings;
-    if (!free && this.#attempt >= maxRetries) {
-      throw uploadFailed(
-        error,
-        maxRetries === 0
-          ? 'upload failed (retries are off)'
-          : `upload failed after ${this.#attempt + 1} attempts`,
-        this.#offset,
-        this.#url,
-      );
-    }
-    if (free) this.#conflictResynced = true;
-    else this.#attempt++;
+    const { conflict, attempt } = this.#budget.take(error, {
+      offset: this.#offset,
+      uploadUrl: this.#url,
+      located: this.#url !== undefined,
+    });
     if (!conflict && this.#lastBodyBytes > 0) this.#sizer?.chunkFailed();
     this.#stats.retries++;
     const hook = this.#ctx.options.onShouldRetry;
-    if (hook !== undefined && !(await hook(error, Math.max(1, this.#attempt)))) {
+    if (hook !== undefined && !(await hook(error, attempt))) {
       throw uploadFailed(error, 'retry refused by onShouldRetry', this.#offset, this.#url);
     }
     const delay = conflict
       ? 0
-      : retryDelayFor(this.#attempt, this.#ctx.options.retryDelay, retryAfterOf(error));
+      : retryDelayFor(attempt, this.#ctx.options.retryDelay, retryAfterOf(error));
     this.#stats.retry = {
-      attempt: Math.max(1, this.#attempt),
-      maxRetries,
+      attempt,
+      maxRetries: this.#budget.maxRetries,
       delayMs: delay,
       at: Date.now() + delay,
       error,
@@ -539,10 +415,7 @@ export class Uploader {
 
   /** Resets the retry budget, but only for bytes the server never held before (no livelock). */
   #progressed(): void {
-    if (this.#offset <= this.#highWater) return;
-    this.#highWater = this.#offset;
-    this.#attempt = 0;
-    this.#conflictResynced = false;
+    this.#budget.progressed(this.#offset);
   }
 
   #asAbort(error: unknown): unknown {

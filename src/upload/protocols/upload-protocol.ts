@@ -67,6 +67,18 @@ export interface AppendLimits {
   minAppendSize?: number | undefined;
 }
 
+/** `size` within the server's stated body limits (`remaining` may make a last chunk smaller). */
+export function withinLimits(
+  size: number,
+  remaining: number,
+  limits: AppendLimits | undefined,
+): number {
+  const max = limits?.maxAppendSize;
+  const min = limits?.minAppendSize;
+  const within = max !== undefined && max > 0 ? Math.min(size, max) : size;
+  return min !== undefined && within < min ? Math.min(min, remaining, max ?? min) : within;
+}
+
 /** Ms the answer's request spent connecting (`HttpResponse.connectMs`), for the sizing clock. */
 export interface Timed {
   connectMs?: number | undefined;

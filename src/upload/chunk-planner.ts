@@ -1,0 +1,78 @@
+/**
+ * Which chunk goes next, and what to prepare meanwhile: the sizing policy's answer
+ * (chunk-sizing.ts) within the server's stated limits, bent towards what the pipeline
+ * has ready (chunk-pipeline.ts) so that no digest is computed twice or waited for.
+ */
+import type { ChecksumProvider } from '../checksum/checksum-provider.js';
+import type { UploadSource } from '../sources/upload-source.js';
+import type { ChecksumAlgorithm } from '../types.js';
+import { ChunkPipeline } from './chunk-pipeline.js';
+import {
+  AdaptiveChunkSize,
+  type ChunkSizer,
+  FixedChunkSize,
+  MIN_CHUNK,
+  type ServerChunkLimits,
+} from './chunk-sizing.js';
+import { type AppendLimits, withinLimits } from './protocols/upload-protocol.js';
+
+export interface PlannerSettings {
+  source: UploadSource;
+  checksum: ChecksumProvider;
+  algorithm: ChecksumAlgorithm | undefined;
+  /** Bytes per chunk, or `'auto'`. */
+  chunkSize: number | 'auto';
+  /** `maxChunkSize`. */
+  maxChunkSize: number;
+  /** The server (origin) and what the client's uploads learned of it. */
+  server: { key: string; limits: ServerChunkLimits };
+  /** Body sizes the server stated for this upload (the draft's `Upload-Limit`), as now known. */
+  limits: () => AppendLimits | undefined;
+}
+
+export class ChunkPlanner {
+  readonly pipeline: ChunkPipeline;
+  readonly sizer: ChunkSizer;
+  readonly #limits: () => AppendLimits | undefined;
+
+  constructor(settings: PlannerSettings) {
+    this.#limits = settings.limits;
+    this.pipeline = new ChunkPipeline(settings.source, settings.checksum, settings.algorithm);
+    this.sizer =
+      settings.chunkSize === 'auto'
+        ? new AdaptiveChunkSize({
+            max: settings.maxChunkSize,
+            inputMax: this.pipeline.maxChunk,
+            server: settings.server,
+          })
+        : new FixedChunkSize(settings.chunkSize);
+  }
+
+  /** The size of the chunk from `start`, `remaining` bytes before the target. */
+  sizeAt(start: number, remaining: number): number {
+    let want = withinLimits(this.sizer.next(remaining), remaining, this.#limits());
+    // A chunk prepared ahead at a size close enough is sent as it is (no second hashing).
+    const ahead = this.pipeline.aheadLength(start);
+    if (ahead !== undefined && ahead <= want && ahead >= want * 0.75) want = ahead;
+    // Hashed forward but not as far as wanted (a fast link: the digest would be the wait):
+    // what is hashed goes now, the rest with the next chunk.
+    const hashed = this.pipeline.forwardHashed(start);
+    if (hashed !== undefined && hashed < want) want = Math.max(hashed, Math.min(want, MIN_CHUNK));
+    return want;
+  }
+
+  /**
+   * Prepares the chunk from `end` while the one of `length` before it is sent: sized as the
+   * sizer expects it, or, while that cannot be foreseen (no rate yet), hashed forward for
+   * any size it may get.
+   */
+  prepareAfter(end: number, length: number, remaining: number): void {
+    const next = this.sizer.expectedNext(length, remaining);
+    if (next !== undefined) {
+      this.pipeline.prefetch(end, withinLimits(next, remaining, this.#limits()));
+      return;
+    }
+    const ahead = withinLimits(Math.min(remaining, this.sizer.largest), remaining, this.#limits());
+    this.pipeline.prefetchForward(end, end + ahead);
+  }
+}
