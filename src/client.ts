@@ -32,9 +32,7 @@ import {
   validateClientOptions,
 } from './options.js';
 import type { Platform } from './platform.js';
-import { displayUrl } from './protocol/location.js';
-import { decodeMetadata, encodeMetadata } from './protocol/metadata.js';
-import { parseServerInfo } from './protocol/server-info.js';
+import { encodeMetadata } from './protocol/metadata.js';
 import { checkInputOptions } from './sources/open-input.js';
 import type { UploadSource } from './sources/upload-source.js';
 import type { HttpTransport } from './transport/http-transport.js';
@@ -61,6 +59,7 @@ import { protocolFor } from './upload/protocols/protocol-for.js';
 import type { UploadProtocol } from './upload/protocols/upload-protocol.js';
 import { Requester } from './upload/requester.js';
 import { requireFeature } from './upload/server-extensions.js';
+import { headersOver, ServerInfoCache, uploadInfoOf } from './upload/server-requests.js';
 import { Uploader, type UploaderContext, type UploaderSettings } from './upload/uploader.js';
 import { createUrlStore, type UrlStore, uploadStored } from './upload/url-store.js';
 
@@ -76,7 +75,8 @@ export class BaseTusClient implements TusClientApi {
   readonly #requester: Requester;
   readonly #context: UploaderContext;
   /** OPTIONS answers by endpoint (the client's, and those of `uploadFile({ endpoint })`). */
-  readonly #serverInfo = new Map<string, Promise<ServerInfo>>();
+  /** The OPTIONS answer of each endpoint, asked once. */
+  readonly #serverInfo = new ServerInfoCache();
   /** URL storage, when `storeUrl` is on. */
   readonly #urlStore: UrlStore | undefined;
 
@@ -103,7 +103,7 @@ export class BaseTusClient implements TusClientApi {
       checksum: platform.checksum,
       options: this.#options,
       chunkLimits: new ServerChunkLimits(),
-      serverInfo: (signal) => this.#cachedServerInfo(this.#requester, this.url, signal),
+      serverInfo: (signal) => this.#serverInfo.get(this.#requester, this.url, signal),
     };
     this.#urlStore = createUrlStore(this.#options, platform);
   }
@@ -303,22 +303,10 @@ export class BaseTusClient implements TusClientApi {
     return this.#uploadInfo(this.#requester, url, options.signal);
   }
 
-  async #uploadInfo(requester: Requester, url: string, signalOption: unknown): Promise<UploadInfo> {
-    const target = checkUploadUrl(url);
+  #uploadInfo(requester: Requester, url: string, signalOption: unknown): Promise<UploadInfo> {
+    const encoding = this.#options.metadataEncoding;
     const signal = checkSignal(signalOption);
-    const state = await requester.retrying('HEAD', target, signal, () =>
-      this.#protocol.offset(requester, target, signal),
-    );
-    const { offset, length } = state;
-    return {
-      offset,
-      length,
-      complete: state.complete ?? (length !== undefined && offset >= length),
-      metadata: decodeMetadata(state.metadataHeader, this.#options.metadataEncoding, {
-        method: 'HEAD',
-        url: displayUrl(target),
-      }),
-    };
+    return uploadInfoOf(requester, this.#protocol, checkUploadUrl(url), encoding, signal);
   }
 
   async getServerInfo(options: RequestOptions = {}): Promise<ServerInfo> {
@@ -335,30 +323,6 @@ export class BaseTusClient implements TusClientApi {
     await this.#transport.close();
   }
 
-  /** OPTIONS once per endpoint; a failure is not kept, so the next call asks again. */
-  #cachedServerInfo(
-    requester: Requester,
-    endpoint: string,
-    signal?: AbortSignal,
-  ): Promise<ServerInfo> {
-    const cached = this.#serverInfo.get(endpoint);
-    if (cached !== undefined) return cached;
-    const pending = requester
-      .sendExpecting('OPTIONS', endpoint, [200, 204], { signal })
-      .then((response) =>
-        parseServerInfo(response.headers, {
-          method: 'OPTIONS',
-          url: displayUrl(endpoint),
-          status: response.status,
-        }),
-      );
-    this.#serverInfo.set(endpoint, pending);
-    pending.catch(() => {
-      if (this.#serverInfo.get(endpoint) === pending) this.#serverInfo.delete(endpoint);
-    });
-    return pending;
-  }
-
   /**
    * The uploader context of one `uploadFile`/`resumeUpload` call: the client's, or one with
    * the call's `headers` over the client's and the call's `endpoint`.
@@ -367,13 +331,9 @@ export class BaseTusClient implements TusClientApi {
     const endpoint =
       options.endpoint === undefined ? this.url : checkEndpoint(options.endpoint, 'endpoint');
     if (options.headers === undefined && endpoint === this.url) return this.#context;
-    const callHeaders = checkHeaders(options.headers);
     const resolved: ResolvedClientOptions = {
       ...this.#options,
-      headers: Object.freeze({
-        ...withoutNames(this.#options.headers, callHeaders),
-        ...callHeaders,
-      }),
+      headers: headersOver(this.#options.headers, checkHeaders(options.headers)),
     };
     const requester = new Requester(this.#transport, resolved, this.#protocol, endpoint);
     return {
@@ -381,7 +341,7 @@ export class BaseTusClient implements TusClientApi {
       endpoint,
       options: resolved,
       requester,
-      serverInfo: (signal) => this.#cachedServerInfo(requester, endpoint, signal),
+      serverInfo: (signal) => this.#serverInfo.get(requester, endpoint, signal),
     };
   }
 
@@ -478,15 +438,4 @@ export class BaseTusClient implements TusClientApi {
     }
     return encodeMetadata(metadata as Record<string, string>, this.#options.metadataEncoding);
   }
-}
-
-/** `headers` less the names (any case) that `over` has: so a call's `authorization` replaces the client's `Authorization`. */
-function withoutNames(
-  headers: Readonly<Record<string, string>>,
-  over: Readonly<Record<string, string>>,
-): Record<string, string> {
-  const names = new Set(Object.keys(over).map((name) => name.toLowerCase()));
-  return Object.fromEntries(
-    Object.entries(headers).filter(([name]) => !names.has(name.toLowerCase())),
-  );
 }
