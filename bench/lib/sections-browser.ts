@@ -70,6 +70,15 @@ const OURS_1M_OFF: BrowserClient = {
   checksum: false,
 };
 
+/** What sha1 costs at the defaults (the page hashes on the same two cores it sends with). */
+const OURS_DEFAULT_OFF: BrowserClient = {
+  key: 'ours.default.off',
+  label: 'ours, defaults, checksum off',
+  client: 'ours',
+  chunkSize: null,
+  checksum: false,
+};
+
 /** Where the uploads go. */
 interface Place {
   key: string;
@@ -282,7 +291,7 @@ export async function browserSection(ctx: BenchContext): Promise<SectionReport> 
     ];
     const scenarios: Scenario[] = [];
     for (const place of places) {
-      const clients = place === nullPlace ? [...CLIENTS, OURS_1M_OFF] : CLIENTS;
+      const clients = place === nullPlace ? [...CLIENTS, OURS_1M_OFF, OURS_DEFAULT_OFF] : CLIENTS;
       for (const client of clients)
         scenarios.push(scenario(ctx, site, chromium, place, client, mib));
     }
@@ -309,7 +318,8 @@ export async function browserSection(ctx: BenchContext): Promise<SectionReport> 
       `A Blob of ${fmtSize(mib)} random bytes made in the page (${fmtSize(heapSize)} for the heap rows); a`,
       "fresh `/usr/bin/chromium --headless=new` and profile per run, started on the page's URL with",
       'no DevTools client; the page posts its figures back. "ours, defaults" is `new TusClient(url)`;',
-      '"1 MiB" sets only `chunkSize: 1048576` (ours keeps its default checksum); tus-js-client at',
+      '"1 MiB" sets only `chunkSize: 1048576` (ours keeps its default checksum, sha1; "checksum off"',
+      'rows show what hashing costs on the same cores); tus-js-client (no checksums) at',
       'its own defaults otherwise. MiB/s times the upload call only. Preflights (OPTIONS with',
       'Access-Control-Request-Method) and PATCHes are counted by the server. JS heap: the peak',
       'of `performance.memory.usedJSHeapSize` sampled every 20 ms during the upload, minus its',

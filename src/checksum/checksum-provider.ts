@@ -17,4 +17,9 @@ export interface ChecksumProvider {
   digest(algorithm: ChecksumAlgorithm, data: Uint8Array): Promise<string>;
   /** An incremental digest of `algorithm`; `undefined` when this platform has none. */
   incremental?(algorithm: ChecksumAlgorithm): IncrementalDigest | undefined;
+  /**
+   * Readies what `incremental(algorithm)` uses (e.g. compiles a WebAssembly hash); awaited
+   * once an upload has chosen its algorithm, before it plans its chunks.
+   */
+  prepare?(algorithm: ChecksumAlgorithm): Promise<void>;
 }

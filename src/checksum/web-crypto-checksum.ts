@@ -1,7 +1,8 @@
 /**
  * A `ChecksumProvider` over Web Crypto (`crypto.subtle.digest`): SHA-1, SHA-256, SHA-512,
- * with incremental forms (incremental-hashes.ts) for chunks too large to hash in one
- * buffer. Platform-free: browsers and Node >= 20 both have `globalThis.crypto.subtle`.
+ * with incremental forms for chunks too large to hash in one buffer: SHA-1 in WebAssembly
+ * (wasm-hashes.ts) once `prepare('sha1')` has loaded it, else SHA-1 and SHA-256 in
+ * JavaScript (incremental-hashes.ts). Platform-free: browsers and Node >= 20 both have `globalThis.crypto.subtle`.
  * Checksums need Web Crypto (a secure context); MD5 is not part of it, so `supports('md5')`
  * is false and the uploader answers an explicit `checksum: 'md5'` with a
  * `TusChecksumUnsupportedError` (see docs/browser.md).
@@ -13,6 +14,7 @@ import {
   hasIncrementalHash,
   type IncrementalBytesHash,
 } from './incremental-hashes.js';
+import { loadWasmSha1, wasmSha1 } from './wasm-hashes.js';
 
 const WEB_CRYPTO_NAMES: Readonly<Partial<Record<ChecksumAlgorithm, string>>> = {
   sha1: 'SHA-1',
@@ -57,7 +59,11 @@ export const webCryptoChecksum: ChecksumProvider = {
   },
   incremental(algorithm: ChecksumAlgorithm): IncrementalDigest | undefined {
     if (!this.supports(algorithm) || !hasIncrementalHash(algorithm)) return undefined;
-    return asDigest(createIncrementalHash(algorithm));
+    const wasm = algorithm === 'sha1' ? wasmSha1() : undefined;
+    return asDigest(wasm !== undefined ? wasm.create() : createIncrementalHash(algorithm));
+  },
+  async prepare(algorithm: ChecksumAlgorithm): Promise<void> {
+    if (algorithm === 'sha1' && this.supports(algorithm)) await loadWasmSha1();
   },
 };
 

@@ -7,8 +7,9 @@
  * - a larger file chunk is hashed by one read, a piece at a time, and sent by a second read
  *   of the same range (a `StreamedBody`): memory stays a few pieces whatever the chunk size;
  * - a `Blob` chunk is sent as a `Blob` slice (never copied into JavaScript memory); hashing
- *   reads it, whole up to `IN_MEMORY_MAX`, in pieces beyond when the platform hashes
- *   incrementally;
+ *   reads it, whole up to `BLOB_ONE_SHOT_MAX`, beyond that in pieces hashed forward
+ *   (forward-digest.ts) when the platform hashes incrementally, so that the part hashed by
+ *   the time the chunk is due can go as the chunk instead of being waited for;
  * - bytes in memory are sent as a view of them; a stream's chunk is what the stream keeps.
  */
 import type { ChecksumProvider, IncrementalDigest } from '../checksum/checksum-provider.js';
@@ -153,6 +154,14 @@ export class ChunkPipeline {
       end,
       pieceBytes: PIECE_BYTES,
       read: (at, length, into) => this.#readPiece(at, length, into),
+      // A Blob's pieces come from the pool (a page's garbage collector lags behind a new pair
+      // per chunk by tens of MiB); a file's pool holds whole chunks, too large for pieces.
+      ...(this.#source.slice !== undefined && {
+        buffers: {
+          take: (n: number) => this.#pool.take(n),
+          give: (v: Uint8Array) => this.#pool.give(v),
+        },
+      }),
       createHash: () => this.#incremental()!,
     });
   }
@@ -163,6 +172,12 @@ export class ChunkPipeline {
    */
   prefetch(start: number, length: number): void {
     if (length <= 0 || !this.#source.seekable) return;
+    // A large Blob chunk hashes forward instead: should its digest not be ready in time, the
+    // part hashed so far can go as the chunk (chunk-planner.ts) rather than be waited for.
+    if (this.#source.slice !== undefined && length > BLOB_ONE_SHOT_MAX && this.#incremental()) {
+      this.prefetchForward(start, start + length);
+      return;
+    }
     if (this.#ahead !== undefined) this.#drop(this.#ahead);
     const buffer = this.#borrow(length);
     const chunk = this.#prepare(start, length, buffer);

@@ -5,8 +5,8 @@
  * adaptive upload, 1 MiB to tens of MiB, ~100 ms). Instead this hashes forward from where
  * chunk n+1 starts, a piece at a time, keeping a copy of the running hash at every piece
  * boundary: whatever size is then chosen, its digest is one copy plus at most one piece
- * away. It stops as soon as the size is chosen. Memory: two piece buffers and a small
- * hash state per MiB hashed.
+ * away. It stops as soon as the size is chosen. Memory: two piece buffers (borrowed from
+ * the caller's pool and handed back) and a small hash state per piece hashed.
  */
 import type { IncrementalDigest } from '../checksum/checksum-provider.js';
 import { TusInputError } from '../errors/index.js';
@@ -14,11 +14,20 @@ import { TusInputError } from '../errors/index.js';
 /** Reads `[at, at + length)` into `into` (or anywhere); resolves with the bytes read. */
 export type PieceReader = (at: number, length: number, into?: Uint8Array) => Promise<Uint8Array>;
 
+/** Where piece buffers come from and go back to (a pool reused from chunk to chunk). */
+export interface PieceBuffers {
+  take(length: number): Uint8Array;
+  give(buffer: Uint8Array): void;
+}
+
+const FRESH: PieceBuffers = { take: (length) => new Uint8Array(length), give: () => {} };
+
 export class ForwardDigest {
   readonly start: number;
   readonly #end: number;
   readonly #piece: number;
   readonly #read: PieceReader;
+  readonly #buffers: PieceBuffers;
   readonly #createHash: () => IncrementalDigest;
   readonly #hash: IncrementalDigest;
   /** Copies of the hash after each piece: `#checkpoints[k]` covers `[start, start + (k+1)·piece)`. */
@@ -36,6 +45,8 @@ export class ForwardDigest {
     end: number;
     pieceBytes: number;
     read: PieceReader;
+    /** Piece buffers: new ones unless given. */
+    buffers?: PieceBuffers;
     /** A new incremental hash of the chunks' algorithm. */
     createHash: () => IncrementalDigest;
   }) {
@@ -43,6 +54,7 @@ export class ForwardDigest {
     this.#end = settings.end;
     this.#piece = settings.pieceBytes;
     this.#read = settings.read;
+    this.#buffers = settings.buffers ?? FRESH;
     this.#createHash = settings.createHash;
     this.#hash = settings.createHash();
     this.#running = this.#run();
@@ -89,12 +101,14 @@ export class ForwardDigest {
   }
 
   async #run(): Promise<void> {
-    const buffers: Uint8Array[] = [new Uint8Array(this.#piece), new Uint8Array(this.#piece)];
+    const pool = this.#buffers;
+    const buffers: Uint8Array[] = [pool.take(this.#piece), pool.take(this.#piece)];
     let turn = 0;
+    let next: Promise<Uint8Array> | undefined;
     try {
       let at = this.start;
       const limit = this.start + Math.floor((this.#end - this.start) / this.#piece) * this.#piece;
-      let next = at < limit ? this.#read(at, this.#piece, buffers[0]) : undefined;
+      next = at < limit ? this.#read(at, this.#piece, buffers[0]) : undefined;
       while (next !== undefined && !this.#stopped) {
         const piece = await next;
         if (piece.byteLength !== this.#piece) {
@@ -111,12 +125,20 @@ export class ForwardDigest {
         this.#checkpoints.push(this.#hash.clone());
         this.#wake();
       }
-      next?.catch(() => {});
     } catch (error) {
       this.#failure = error;
     } finally {
       this.#stopped = true;
       this.#wake();
+      // The buffer a read may still be filling goes back once that read is over (as the
+      // view it returns: a BYOB read moves the memory).
+      const reading = next;
+      const idle = reading === undefined ? buffers : buffers.filter((_, i) => i !== turn);
+      for (const buffer of idle) pool.give(buffer);
+      reading?.then(
+        (piece) => pool.give(piece),
+        () => {},
+      );
     }
   }
 

@@ -156,10 +156,10 @@ export class Uploader {
     const locate = () =>
       this.#withRetries(() => (this.#url === undefined ? this.#create() : this.#resync()));
     if (overlap) {
-      const [algorithm] = await Promise.all([chooseChecksum(this.#ctx, signal), locate()]);
+      const [algorithm] = await Promise.all([this.#chooseChecksum(), locate()]);
       this.#useChecksum(source, algorithm);
     } else {
-      this.#useChecksum(source, await chooseChecksum(this.#ctx, signal));
+      this.#useChecksum(source, await this.#chooseChecksum());
       await locate();
     }
     if (this.#earlyStored !== undefined) await this.#earlyStored;
@@ -172,6 +172,13 @@ export class Uploader {
     }
     this.#sentEnd = this.#offset;
     this.#started = true;
+  }
+
+  /** The algorithm for this upload (none: `undefined`), its incremental form made ready. */
+  async #chooseChecksum(): Promise<ChecksumAlgorithm | undefined> {
+    const algorithm = await chooseChecksum(this.#ctx, this.#settings.signal);
+    if (algorithm !== undefined) await this.#ctx.checksum.prepare?.(algorithm);
+    return algorithm;
   }
 
   #useChecksum(source: UploadSource, algorithm: ChecksumAlgorithm | undefined): void {

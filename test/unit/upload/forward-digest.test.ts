@@ -70,4 +70,38 @@ describe('ForwardDigest', () => {
     await assert.rejects(digest.digestOf(5 * PIECE), RangeError);
     digest.stop();
   });
+  it('borrows its two piece buffers from the pool given and hands both back', async () => {
+    const taken: Uint8Array[] = [];
+    const given: Uint8Array[] = [];
+    const digest = new ForwardDigest({
+      start: 0,
+      end: 10 * PIECE,
+      pieceBytes: PIECE,
+      read: async (at, length, into) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        const bytes = data.subarray(at, at + length);
+        if (into === undefined) return Uint8Array.from(bytes);
+        into.set(bytes);
+        return into.subarray(0, length);
+      },
+      buffers: {
+        take: (length) => {
+          const buffer = new Uint8Array(length);
+          taken.push(buffer);
+          return buffer;
+        },
+        give: (buffer) => given.push(buffer),
+      },
+      createHash: () => nodeChecksum.incremental!('sha1')!,
+    });
+    assert.equal(await digest.digestOf(3 * PIECE + 5), sha1(data.subarray(0, 3 * PIECE + 5)));
+    // The read in flight when it stopped comes back once it ends.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(taken.length, 2);
+    assert.deepEqual(
+      new Set(given.map((view) => view.buffer)),
+      new Set(taken.map((view) => view.buffer)),
+    );
+    assert.equal(given.length, 2);
+  });
 });
