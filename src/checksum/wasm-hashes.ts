@@ -1,7 +1,7 @@
 /**
  * Incremental SHA-1 in WebAssembly, from hash-wasm (MIT, no dependencies; bundled into the
- * browser build): ~5× the pure-JavaScript hash of incremental-hashes.ts in Chromium
- * (415 against 75 MiB/s measured on the bench machine), which is what lets a browser
+ * browser build): 4–5× the pure-JavaScript hash of incremental-hashes.ts in Chromium
+ * (300–415 against 72–78 MiB/s on the bench machine, bench/experiments/browser-hash-rates.ts), which is what lets a browser
  * upload hash its large chunks about as fast as it sends them. Platform-free.
  *
  * hash-wasm makes its hashers asynchronously (the module is compiled once), while the
