@@ -48,13 +48,17 @@ export function redactUrl(url: string): string {
 
 /** `text` with every URL in it redacted as `redactUrl` does (for error messages). */
 export function redactText(text: string): string {
-  return text
-    .replace(USERINFO, '$1')
-    .replace(PARAM, (whole, lead: string, name: string, value: string) =>
+  // Every URL a request shows passes here: most have neither userinfo (`@`) nor a query
+  // value (`=`), and need no regular expression.
+  const userinfo = text.includes('@');
+  if (!userinfo && !text.includes('=')) return text;
+  return (userinfo ? text.replace(USERINFO, '$1') : text).replace(
+    PARAM,
+    (whole, lead: string, name: string, value: string) =>
       value === '' || value === REDACTED || !isSecretParam(name)
         ? whole
         : `${lead}${name}=${REDACTED}`,
-    );
+  );
 }
 
 /** Headers whose values are credentials, by lower-case name. */
