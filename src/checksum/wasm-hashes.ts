@@ -1,8 +1,9 @@
 /**
  * Incremental SHA-1 in WebAssembly, from hash-wasm (MIT, no dependencies; bundled into the
  * browser build): 4–5× the pure-JavaScript hash of incremental-hashes.ts in Chromium
- * (300–415 against 72–78 MiB/s on the bench machine, bench/experiments/browser-hash-rates.ts), which is what lets a browser
- * upload hash its large chunks about as fast as it sends them. Platform-free.
+ * (300–415 against 72–78 MiB/s on the bench machine, bench/experiments/browser-hash-rates.ts),
+ * which is what lets a page hash its large chunks at a rate near the one it sends them at.
+ * Platform-free.
  *
  * hash-wasm makes its hashers asynchronously (the module is compiled once), while the
  * chunk pipeline asks for hashes synchronously: `loadWasmSha1()` is awaited once, before

@@ -2,7 +2,8 @@
  * A `ChecksumProvider` over Web Crypto (`crypto.subtle.digest`): SHA-1, SHA-256, SHA-512,
  * with incremental forms for chunks too large to hash in one buffer: SHA-1 in WebAssembly
  * (wasm-hashes.ts) once `prepare('sha1')` has loaded it, else SHA-1 and SHA-256 in
- * JavaScript (incremental-hashes.ts). Platform-free: browsers and Node >= 20 both have `globalThis.crypto.subtle`.
+ * JavaScript (incremental-hashes.ts). Platform-free: browsers and Node >= 20 both have
+ * `globalThis.crypto.subtle`.
  * Checksums need Web Crypto (a secure context); MD5 is not part of it, so `supports('md5')`
  * is false and the uploader answers an explicit `checksum: 'md5'` with a
  * `TusChecksumUnsupportedError` (see docs/browser.md).
