@@ -2,8 +2,8 @@
  * Incremental SHA-1 in WebAssembly, from hash-wasm (MIT, no dependencies; bundled into the
  * browser build): 4–5× the pure-JavaScript hash of incremental-hashes.ts in Chromium
  * (300–415 against 72–78 MiB/s on the bench machine, bench/experiments/browser-hash-rates.ts),
- * which is what lets a page hash its large chunks at a rate near the one it sends them at.
- * Platform-free.
+ * the hash that bounded a page's checksummed uploads (docs/benchmarks.md, "What sha1 costs
+ * a page"). Platform-free.
  *
  * hash-wasm makes its hashers asynchronously (the module is compiled once), while the
  * chunk pipeline asks for hashes synchronously: `loadWasmSha1()` is awaited once, before
