@@ -8,42 +8,7 @@
 // plan: { id, client: 'ours' | 'tusjs', endpoint, sizeMiB, chunkSize (bytes; null for
 // the client's default), checksum (ours only; absent for the default), sampleMs }
 
-const MiB = 1024 * 1024;
-/** The most distinct MiB of random bytes in one Blob (see makeBlob). */
-const DISTINCT_MIB = 128;
-
-const plan = JSON.parse(new URLSearchParams(location.search).get('plan') ?? '{}');
-
-function heap() {
-  return performance.memory?.usedJSHeapSize ?? Number.NaN;
-}
-
-function forceGc() {
-  if (typeof globalThis.gc === 'function') globalThis.gc();
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * A Blob of `mib` MiB of random bytes, made 1 MiB at a time from one reused buffer. At
- * most DISTINCT_MIB of them are distinct; a larger Blob repeats them in order (Chromium
- * keeps 500 MiB of blob data in memory before it must page to the profile's disk, and a
- * 512 MiB Blob made of distinct parts came out unreadable here).
- */
-function makeBlob(mib) {
-  const buffer = new Uint8Array(MiB);
-  const distinct = [];
-  for (let i = 0; i < Math.min(mib, DISTINCT_MIB); i++) {
-    for (let at = 0; at < MiB; at += 65_536) {
-      crypto.getRandomValues(buffer.subarray(at, at + 65_536));
-    }
-    distinct.push(new Blob([buffer]));
-  }
-  const parts = Array.from({ length: mib }, (_, i) => distinct[i % distinct.length]);
-  return new Blob(parts, { type: 'application/octet-stream' });
-}
+import { forceGc, heap, makeBlob, plan, runAndReport, sleep } from '/page-kit.js';
 
 function loadScript(src) {
   return new Promise((resolve, reject) => {
@@ -139,20 +104,4 @@ async function run() {
   };
 }
 
-function describe(error) {
-  if (!(error instanceof Error)) return String(error);
-  const code = typeof error.code === 'string' ? ` [${error.code}]` : '';
-  const cause =
-    error.cause instanceof Error ? ` <- ${error.cause.name}: ${error.cause.message}` : '';
-  return `${error.name}${code}: ${error.message}${cause}`;
-}
-
-async function report(result) {
-  await fetch(`/result/${encodeURIComponent(plan.id)}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(result),
-  });
-}
-
-run().then(report, (error) => report({ error: describe(error) }));
+runAndReport(run);

@@ -2,21 +2,10 @@
 // its own (no upload). Reads: `blob.slice().arrayBuffer()` and a BYOB reader into one
 // reused buffer, in 1 and 4 MiB pieces. Hashes, of bytes already in memory: Web Crypto's
 // one-shot SHA-1, and the two incremental SHA-1s the browser build can use (@noble/hashes
-// in JavaScript, hash-wasm in WebAssembly), both from /ours.js (served by the probe). Posts [label, MiB/s] rows.
+// in JavaScript, hash-wasm in WebAssembly), both from /ours.js (served by the probe).
+// Reports [label, MiB/s] rows.
 
-const MiB = 1024 * 1024;
-const plan = JSON.parse(new URLSearchParams(location.search).get('plan') ?? '{}');
-
-function makeBlob(mib) {
-  const buffer = new Uint8Array(MiB);
-  const parts = [];
-  for (let i = 0; i < mib; i++) {
-    for (let at = 0; at < MiB; at += 65_536)
-      crypto.getRandomValues(buffer.subarray(at, at + 65_536));
-    parts.push(new Blob([buffer]));
-  }
-  return new Blob(parts);
-}
+import { MiB, makeBlob, plan, runAndReport } from '/page-kit.js';
 
 async function readByob(blob, target) {
   const reader = blob.stream().getReader({ mode: 'byob' });
@@ -87,12 +76,4 @@ async function run() {
   return { rows, userAgent: navigator.userAgent };
 }
 
-function post(result) {
-  return fetch(`/result/${encodeURIComponent(plan.id)}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(result),
-  });
-}
-
-run().then(post, (error) => post({ error: String(error) }));
+runAndReport(run);

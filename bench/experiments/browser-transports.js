@@ -13,40 +13,7 @@
 // - 'ours': our shipped browser build (/ours.js = dist/index.browser.js),
 //   `new TusClient(endpoint, { chunkSize, checksum: false })`.
 
-const MiB = 1024 * 1024;
-/** The most distinct MiB of random bytes in one Blob (as bench/browser/page.js). */
-const DISTINCT_MIB = 128;
-
-const plan = JSON.parse(new URLSearchParams(location.search).get('plan') ?? '{}');
-
-function heap() {
-  return performance.memory?.usedJSHeapSize ?? Number.NaN;
-}
-
-function forceGc() {
-  if (typeof globalThis.gc === 'function') globalThis.gc();
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** `mib` MiB of random bytes, at most DISTINCT_MIB distinct 1 MiB parts, repeated in order. */
-function randomBlob(mib) {
-  const parts = [];
-  const buffer = new Uint8Array(MiB);
-  for (let i = 0; i < mib; i++) {
-    if (i < DISTINCT_MIB) {
-      for (let at = 0; at < MiB; at += 65_536) {
-        crypto.getRandomValues(buffer.subarray(at, at + 65_536));
-      }
-      parts.push(new Blob([buffer]));
-    } else {
-      parts.push(parts[i % DISTINCT_MIB]);
-    }
-  }
-  return new Blob(parts, { type: 'application/octet-stream' });
-}
+import { forceGc, heap, makeBlob, plan, runAndReport, sleep } from '/page-kit.js';
 
 /** One request through XMLHttpRequest; counts the upload progress events of a body. */
 function sendXhr(method, url, headers, body, counts) {
@@ -144,7 +111,7 @@ async function oursUpload(blob, counts) {
 }
 
 async function run() {
-  const blob = randomBlob(plan.sizeMiB);
+  const blob = makeBlob(plan.sizeMiB);
   const counts = { progressEvents: 0, bodyRequests: 0 };
   const start = plan.variant === 'ours' ? await oursUpload(blob, counts) : rawUpload(blob, counts);
   forceGc();
@@ -180,20 +147,4 @@ async function run() {
   };
 }
 
-function describe(error) {
-  if (!(error instanceof Error)) return String(error);
-  const code = typeof error.code === 'string' ? ` [${error.code}]` : '';
-  const cause =
-    error.cause instanceof Error ? ` <- ${error.cause.name}: ${error.cause.message}` : '';
-  return `${error.name}${code}: ${error.message}${cause}`;
-}
-
-async function report(result) {
-  await fetch(`/result/${encodeURIComponent(plan.id)}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(result),
-  });
-}
-
-run().then(report, (error) => report({ error: describe(error) }));
+runAndReport(run);

@@ -1,12 +1,16 @@
 /**
  * The browser section's own origin: a small HTTP server on 127.0.0.1 that serves the page
- * (bench/browser), our browser build as /ours.js and tus-js-client's as /tus.js, and
- * takes each run's result as `POST /result/<id>`.
+ * (bench/browser), the pages' shared module as /page-kit.js, our browser build as /ours.js
+ * and tus-js-client's as /tus.js, and takes each run's result as `POST /result/<id>`.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** What every page imports (bench/browser/page-kit.js), served whatever the page. */
+const PAGE_KIT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'browser', 'page-kit.js');
 
 export interface SiteFiles {
   /** Folder with index.html and page.js. */
@@ -39,6 +43,7 @@ export async function startBrowserSite(files: SiteFiles): Promise<BrowserSite> {
   const routes = new Map<string, [string, Buffer]>([
     ['/', ['text/html; charset=utf-8', readFileSync(join(files.pageDir, 'index.html'))]],
     ['/page.js', [js, readFileSync(join(files.pageDir, 'page.js'))]],
+    ['/page-kit.js', [js, readFileSync(PAGE_KIT)]],
     ['/ours.js', [js, readFileSync(files.ours)]],
     ['/tus.js', [js, readFileSync(files.tusJs)]],
   ]);
