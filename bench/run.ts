@@ -12,7 +12,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { type BenchOptions, parseBenchArgs, type Section } from './lib/args.js';
 import { killAllChildren } from './lib/children.js';
 import type { BenchContext, SectionReport } from './lib/context.js';
@@ -26,6 +25,7 @@ import { flatSection, hashSection, nullSection, smallSection } from './lib/secti
 import { issue2Section, oursServerSection, parallelSection } from './lib/sections-server.js';
 import { wanSection } from './lib/sections-wan.js';
 import { ratioTable } from './lib/tables.js';
+import { buildWorkers } from './lib/workers-build.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(benchDir, '..');
@@ -54,23 +54,6 @@ const SECTION_RUNNERS: Record<Section, (ctx: BenchContext) => Promise<SectionRep
   browser: browserSection,
   durability: durabilitySection,
 };
-
-async function buildWorkers(): Promise<string> {
-  const outdir = join(benchDir, 'out', 'workers');
-  mkdirSync(outdir, { recursive: true });
-  await build({
-    entryPoints: WORKERS.map((w) => join(benchDir, 'workers', `${w}.ts`)),
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'warning',
-  });
-  return outdir;
-}
 
 function header(
   options: BenchOptions,
@@ -125,7 +108,7 @@ async function main(): Promise<void> {
   const log = (line: string): void => console.error(line);
   try {
     const ctx: BenchContext = {
-      workersDir: await buildWorkers(),
+      workersDir: await buildWorkers(WORKERS, join(benchDir, 'out', 'workers')),
       deadline: started.getTime() + options.maxMinutes * 60_000,
       log,
       options,

@@ -17,7 +17,6 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import { type BrowserSite, startBrowserSite } from '../lib/browser-site.js';
 import { killAllChildren, type ServerHandle, startServer } from '../lib/children.js';
 import { chromiumPath, runChromium } from '../lib/chromium.js';
@@ -33,6 +32,7 @@ import {
 import { proxyArgs, WAN_LINKS } from '../lib/sections-wan.js';
 import { fmt, MiB, median } from '../lib/stats.js';
 import { cell } from '../lib/tables.js';
+import { buildWorkers } from '../lib/workers-build.js';
 import { assertComplete, serverStats } from '../workers/verify.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -96,22 +96,6 @@ function parseOptions(argv: string[]): Options {
     maxMinutes: positive('max-minutes', values['max-minutes'], 90),
     out: resolve(values.out ?? join(benchDir, 'out', 'browser-transports.md')),
   };
-}
-
-/** The two bench workers this needs, bundled as bench/run.ts does (no loader in them). */
-async function buildWorkers(outdir: string): Promise<string> {
-  await build({
-    entryPoints: ['null-server', 'wan-proxy'].map((w) => join(benchDir, 'workers', `${w}.ts`)),
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'warning',
-  });
-  return outdir;
 }
 
 /** The site server serves `index.html` and `page.js` of a folder: this page's, renamed. */
@@ -282,7 +266,7 @@ async function main(): Promise<void> {
     });
   }
   const log = (line: string): void => console.error(line);
-  const workersDir = await buildWorkers(join(files.root, 'workers'));
+  const workersDir = await buildWorkers(['null-server', 'wan-proxy'], join(files.root, 'workers'));
   const site = await startBrowserSite({
     pageDir: pageDir(files.root),
     ours: join(repoDir, 'dist', 'index.browser.js'),
