@@ -128,9 +128,13 @@ export class ChunkPipeline {
     }
     if (ahead !== undefined) this.#drop(ahead);
     const forward = this.#forward;
-    this.#forward = undefined;
     const buffer = this.#borrow(length);
     this.#lent = buffer;
+    // Hashing forward from where this chunk ends (creation-lookahead.ts) goes on for the next.
+    if (forward !== undefined && forward.start === start + length) {
+      return this.#prepare(start, length, buffer);
+    }
+    this.#forward = undefined;
     if (forward !== undefined && forward.start === start && length <= forward.reach) {
       return this.#prepare(start, length, buffer, () => forward.digestOf(length));
     }
@@ -145,6 +149,13 @@ export class ChunkPipeline {
    * can go back; otherwise nothing is prepared.
    */
   prefetchForward(start: number, end: number): void {
+    const forward = this.#forward;
+    // Already hashing from there, as far: it goes on (creation-lookahead.ts started it).
+    if (forward !== undefined && forward.start === start && forward.reach >= end - start) {
+      if (this.#ahead !== undefined) this.#drop(this.#ahead);
+      this.#ahead = undefined;
+      return;
+    }
     this.discard();
     const algorithm = this.#algorithm;
     if (algorithm === undefined || !this.#source.seekable || end <= start) return;
@@ -179,6 +190,8 @@ export class ChunkPipeline {
       return;
     }
     if (this.#ahead !== undefined) this.#drop(this.#ahead);
+    this.#forward?.stop();
+    this.#forward = undefined;
     const buffer = this.#borrow(length);
     const chunk = this.#prepare(start, length, buffer);
     // A failure surfaces when (and if) the chunk is taken; an unused one is dropped.
@@ -190,6 +203,15 @@ export class ChunkPipeline {
   forwardHashed(start: number): number | undefined {
     const forward = this.#forward;
     return forward !== undefined && forward.start === start ? forward.hashed : undefined;
+  }
+
+  /**
+   * About how long (ms) until the forward digest from `start` covers `length` bytes
+   * (`ForwardDigest.msUntil`); `undefined` when none runs from there or no rate is known.
+   */
+  forwardWaitMs(start: number, length: number): number | undefined {
+    const forward = this.#forward;
+    return forward !== undefined && forward.start === start ? forward.msUntil(length) : undefined;
   }
 
   /** The length of the chunk prepared ahead from `start`, if one is. */

@@ -28,6 +28,8 @@ export interface PlannerSettings {
   server: { key: string; limits: ServerChunkLimits };
   /** Body sizes the server stated for this upload (the draft's `Upload-Limit`), as now known. */
   limits: () => AppendLimits | undefined;
+  /** A pipeline already at work for this source and algorithm (creation-lookahead.ts). */
+  pipeline?: ChunkPipeline | undefined;
 }
 
 export class ChunkPlanner {
@@ -37,7 +39,9 @@ export class ChunkPlanner {
 
   constructor(settings: PlannerSettings) {
     this.#limits = settings.limits;
-    this.pipeline = new ChunkPipeline(settings.source, settings.checksum, settings.algorithm);
+    this.pipeline =
+      settings.pipeline ??
+      new ChunkPipeline(settings.source, settings.checksum, settings.algorithm);
     this.sizer =
       settings.chunkSize === 'auto'
         ? new AdaptiveChunkSize({
@@ -55,10 +59,19 @@ export class ChunkPlanner {
     const ahead = this.pipeline.aheadLength(start);
     if (ahead !== undefined && ahead <= want && ahead >= want * 0.75) want = ahead;
     // Hashed forward but not as far as wanted (a fast link: the digest would be the wait):
-    // what is hashed goes now, the rest with the next chunk.
+    // what is hashed goes now, the rest with the next chunk, unless the rest is hashed
+    // sooner than the round trip one more chunk would cost.
     const hashed = this.pipeline.forwardHashed(start);
-    if (hashed !== undefined && hashed < want) want = Math.max(hashed, Math.min(want, MIN_CHUNK));
+    if (hashed !== undefined && hashed < want && !this.#hashedWithinRoundTrip(start, want)) {
+      want = Math.max(hashed, Math.min(want, MIN_CHUNK));
+    }
     return want;
+  }
+
+  #hashedWithinRoundTrip(start: number, length: number): boolean {
+    const wait = this.pipeline.forwardWaitMs(start, length);
+    const rtt = this.sizer.roundTripMs;
+    return wait !== undefined && rtt !== undefined && wait < rtt;
   }
 
   /**

@@ -35,6 +35,8 @@ export interface ChunkSizer {
   readonly current: number;
   /** The largest chunk this sizer could ask for next. */
   readonly largest: number;
+  /** The round trip the sizes reckon with (ms), once measured; a fixed size has none. */
+  readonly roundTripMs: number | undefined;
   /** The next chunk's size when `remaining` bytes are left (`Infinity`: unknown). */
   next(remaining: number): number;
   /**
@@ -66,6 +68,10 @@ export class FixedChunkSize implements ChunkSizer {
 
   get largest(): number {
     return this.current;
+  }
+
+  get roundTripMs(): undefined {
+    return undefined;
   }
 
   next(remaining: number): number {
@@ -141,6 +147,10 @@ export class AdaptiveChunkSize implements ChunkSizer {
 
   get largest(): number {
     return Math.min(this.#ceiling(), this.#size * MAX_GROWTH * 1.25);
+  }
+
+  get roundTripMs(): number | undefined {
+    return this.#rtt;
   }
 
   next(remaining: number): number {

@@ -36,6 +36,9 @@ export class ForwardDigest {
   #hashed = 0;
   #stopped = false;
   #failure: unknown;
+  readonly #now: () => number;
+  /** When hashing began (`#now`), for its rate. */
+  readonly #began: number;
   readonly #waiters = new Set<() => void>();
   readonly #running: Promise<void>;
 
@@ -49,6 +52,8 @@ export class ForwardDigest {
     buffers?: PieceBuffers;
     /** A new incremental hash of the chunks' algorithm. */
     createHash: () => IncrementalDigest;
+    /** The clock (ms) the hashing rate is measured by. @default performance.now */
+    now?: () => number;
   }) {
     this.start = settings.start;
     this.#end = settings.end;
@@ -56,6 +61,8 @@ export class ForwardDigest {
     this.#read = settings.read;
     this.#buffers = settings.buffers ?? FRESH;
     this.#createHash = settings.createHash;
+    this.#now = settings.now ?? (() => performance.now());
+    this.#began = this.#now();
     this.#hash = settings.createHash();
     this.#running = this.#run();
     this.#running.catch(() => {});
@@ -64,6 +71,21 @@ export class ForwardDigest {
   /** Bytes hashed so far. */
   get hashed(): number {
     return this.#hashed;
+  }
+
+  /**
+   * About how long (ms) until the digest of `length` bytes can be had, at the rate hashed
+   * so far: 0 when it is, `undefined` while no rate is known, `Infinity` if it never will
+   * be (beyond its reach, stopped short, or failed).
+   */
+  msUntil(length: number): number | undefined {
+    if (length > this.reach) return Number.POSITIVE_INFINITY;
+    const whole = Math.floor(length / this.#piece) * this.#piece;
+    if (this.#hashed >= whole) return 0;
+    if (this.#stopped || this.#failure !== undefined) return Number.POSITIVE_INFINITY;
+    const elapsed = this.#now() - this.#began;
+    if (this.#hashed === 0 || !(elapsed > 0)) return undefined;
+    return ((whole - this.#hashed) * elapsed) / this.#hashed;
   }
 
   /** The most bytes from `start` a digest can be asked for. */

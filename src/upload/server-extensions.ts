@@ -149,3 +149,16 @@ function chooseOwnChecksum(
   }
   return wanted;
 }
+
+/**
+ * The algorithm `chooseChecksum` will most likely settle on, known without a request: the
+ * one asked for, or with `checksum: true` the first this platform computes (the server
+ * usually offers it). `undefined` when none is wanted or the protocol chooses its own.
+ * Only a guess, for work done ahead (creation-lookahead.ts); never sent on its own.
+ */
+export function likelyChecksum(ctx: ServerFacts): ChecksumAlgorithm | undefined {
+  const wanted = ctx.options.checksum;
+  if (wanted === false || ctx.protocol.checksumAlgorithms !== undefined) return undefined;
+  if (wanted === true) return CHECKSUM_ALGORITHMS.find((a) => ctx.checksum.supports(a));
+  return ctx.checksum.supports(wanted) ? wanted : undefined;
+}

@@ -1,9 +1,10 @@
 import { TusCommunicationError, TusError } from '../errors/index.js';
 import type { UploadSource } from '../sources/upload-source.js';
 import type { ChecksumAlgorithm, UploadStats } from '../types.js';
-import type { PreparedChunk } from './chunk-pipeline.js';
+import type { ChunkPipeline, PreparedChunk } from './chunk-pipeline.js';
 import { ChunkPlanner } from './chunk-planner.js';
 import type { ChunkSizer } from './chunk-sizing.js';
+import { CreationLookahead } from './creation-lookahead.js';
 import { checkAppendedOffset, checkServerState } from './offset-checks.js';
 import { ProgressReporter } from './progress-reporter.js';
 import type { AppendLimits } from './protocols/upload-protocol.js';
@@ -155,12 +156,24 @@ export class Uploader {
     const overlap = creating && !this.#withBody && typeof this.#ctx.options.checksum === 'boolean';
     const locate = () =>
       this.#withRetries(() => (this.#url === undefined ? this.#create() : this.#resync()));
-    if (overlap) {
-      const [algorithm] = await Promise.all([this.#chooseChecksum(), locate()]);
-      this.#useChecksum(source, algorithm);
-    } else {
-      this.#useChecksum(source, await this.#chooseChecksum());
-      await locate();
+    const lookahead =
+      creating && !this.#withBody && !this.#defers()
+        ? CreationLookahead.start({
+            ctx: this.#ctx,
+            source,
+            chunkSize: this.#settings.chunkSize,
+            target: this.#target,
+          })
+        : undefined;
+    try {
+      const [algorithm] = overlap
+        ? await Promise.all([this.#chooseChecksum(), locate()])
+        : [await this.#chooseChecksum()];
+      this.#useChecksum(source, algorithm, lookahead?.claim(algorithm));
+      if (!overlap) await locate();
+    } catch (error) {
+      lookahead?.cancel();
+      throw error;
     }
     if (this.#earlyStored !== undefined) await this.#earlyStored;
     else if (creating) await this.#settings.onCreated?.(this.#url!);
@@ -181,7 +194,11 @@ export class Uploader {
     return algorithm;
   }
 
-  #useChecksum(source: UploadSource, algorithm: ChecksumAlgorithm | undefined): void {
+  #useChecksum(
+    source: UploadSource,
+    algorithm: ChecksumAlgorithm | undefined,
+    pipeline?: ChunkPipeline,
+  ): void {
     this.#algorithm = algorithm;
     this.#stats.checksumAlgorithm = algorithm;
     const planner = new ChunkPlanner({
@@ -195,6 +212,7 @@ export class Uploader {
         limits: this.#ctx.chunkLimits,
       },
       limits: () => this.#limits,
+      pipeline,
     });
     this.#planner = planner;
     if (this.#earlyRoundTrip !== undefined) planner.sizer.roundTrip(this.#earlyRoundTrip);

@@ -104,4 +104,32 @@ describe('ForwardDigest', () => {
     );
     assert.equal(given.length, 2);
   });
+
+  it('says how long until a length is hashed, at the rate so far (scripted clock)', async () => {
+    let clock = 1000;
+    let release: () => void = () => {};
+    let reads = 0;
+    const digest = new ForwardDigest({
+      start: 0,
+      end: 20 * PIECE,
+      pieceBytes: PIECE,
+      now: () => clock,
+      read: async (at, length) => {
+        // Two pieces go at once; the third waits until the test lets it.
+        if (++reads > 2) await new Promise<void>((resolve) => (release = resolve));
+        return Uint8Array.from(data.subarray(at, at + length));
+      },
+      createHash: () => nodeChecksum.incremental!('sha1')!,
+    });
+    assert.equal(digest.msUntil(10 * PIECE), undefined, 'no rate before a piece is hashed');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(digest.hashed, 2 * PIECE);
+    clock += 20; // two pieces in 20 ms: 10 ms a piece
+    assert.equal(digest.msUntil(2 * PIECE + 100), 0, 'whole pieces hashed: ready');
+    assert.equal(digest.msUntil(10 * PIECE), 80);
+    assert.equal(digest.msUntil(21 * PIECE), Number.POSITIVE_INFINITY, 'beyond its reach');
+    digest.stop();
+    release();
+    assert.equal(digest.msUntil(10 * PIECE), Number.POSITIVE_INFINITY, 'stopped short of it');
+  });
 });
