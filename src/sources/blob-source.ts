@@ -4,6 +4,7 @@
  * through a BYOB reader where the platform has one (Chromium does), so that hashing a large
  * chunk piece by piece allocates nothing per piece.
  */
+import { TusInputError } from '../errors/index.js';
 import type { UploadSource } from './upload-source.js';
 
 export class BlobSource implements UploadSource {
@@ -22,7 +23,7 @@ export class BlobSource implements UploadSource {
   async read(offset: number, length: number): Promise<Uint8Array> {
     const end = Math.min(offset + length, this.size);
     if (offset >= end) return new Uint8Array(0);
-    return new Uint8Array(await this.#blob.slice(offset, end).arrayBuffer());
+    return new Uint8Array(await copyOf(this.#blob.slice(offset, end), offset));
   }
 
   /**
@@ -40,10 +41,10 @@ export class BlobSource implements UploadSource {
       } catch {
         // Some blobs cannot be streamed (Chromium, past its in-memory blob storage): the
         // copying read below still works. `target` may be gone (transferred): a new buffer.
-        return new Uint8Array(await slice.arrayBuffer());
+        return new Uint8Array(await copyOf(slice, offset));
       }
     }
-    const bytes = new Uint8Array(await slice.arrayBuffer());
+    const bytes = new Uint8Array(await copyOf(slice, offset));
     target.set(bytes);
     return target.subarray(0, bytes.byteLength);
   }
@@ -80,6 +81,34 @@ async function readAll(
     await reader.cancel().catch(() => {});
   }
   return new Uint8Array(buffer, start, filled);
+}
+
+/** Reads of a Blob tried before its failure is the upload's (the first, then retries). */
+const READ_ATTEMPTS = 3;
+/** Pause before each retry of a read, ms. */
+const READ_RETRY_MS = [50, 250];
+
+/**
+ * `slice`'s bytes, copied. A read of a large Blob in Chromium was seen to fail now and then
+ * (`NotReadableError`: 2 of 9 runs of the bench's 512 MiB upload, none of the next 20), a
+ * `File` changed on disk fails every time: a failed read is tried twice more, then it is a
+ * `TusInputError` that says where, with the browser's error as its `cause`.
+ */
+async function copyOf(slice: Blob, offset: number): Promise<ArrayBuffer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await slice.arrayBuffer();
+    } catch (error) {
+      if (attempt >= READ_ATTEMPTS) {
+        const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw new TusInputError(
+          `the Blob could not be read (${slice.size} bytes at ${offset}, ${attempt} attempts): ${what}`,
+          { cause: error },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, READ_RETRY_MS[attempt - 1]));
+    }
+  }
 }
 
 /** A BYOB reader of `blob`'s bytes, `undefined` where the platform has none. */
