@@ -17,6 +17,7 @@ import { TusInputError } from '../errors/index.js';
 import type { UploadSource } from '../sources/upload-source.js';
 import type { RequestBody, StreamedBody } from '../transport/http-transport.js';
 import type { ChecksumAlgorithm } from '../types.js';
+import { BufferPool } from './buffer-pool.js';
 import { ForwardDigest } from './forward-digest.js';
 
 /** A chunk ready to send: its body and, when checksums are on, the body's base64 digest. */
@@ -45,35 +46,6 @@ export const BLOB_ONE_SHOT_MAX = 4 * 1024 * 1024;
 export const PIECE_BYTES = 1024 * 1024;
 /** The largest chunk of a forward-only stream: it is held in memory for a retry. */
 export const STREAM_CHUNK_MAX = 16 * 1024 * 1024;
-/** Buffers kept for reuse: a chunk on the wire, one being prepared, two hashing pieces. */
-const POOL_SIZE = 4;
-
-/**
- * Buffers reused from chunk to chunk, so that an upload allocates a few buffers, not one
- * per chunk (in a browser the garbage collector lags behind such allocations by tens of
- * MiB). A buffer comes back as the view a read returned: a BYOB read transfers the memory
- * to a new `ArrayBuffer`, which is the one kept.
- */
-class BufferPool {
-  readonly #free: Uint8Array[] = [];
-
-  /** A buffer of at least `length` bytes (the smallest free one that fits, or a new one). */
-  take(length: number): Uint8Array {
-    let best = -1;
-    for (let i = 0; i < this.#free.length; i++) {
-      const size = this.#free[i]!.byteLength;
-      if (size >= length && (best < 0 || size < this.#free[best]!.byteLength)) best = i;
-    }
-    return best >= 0 ? this.#free.splice(best, 1)[0]! : new Uint8Array(length);
-  }
-
-  /** Hands back the memory behind `view` (nothing when it was transferred away). */
-  give(view: Uint8Array | undefined): void {
-    if (view === undefined || view.buffer.byteLength === 0) return;
-    if (this.#free.length < POOL_SIZE) this.#free.push(new Uint8Array(view.buffer));
-  }
-}
-
 export class ChunkPipeline {
   readonly #source: UploadSource;
   readonly #checksum: ChecksumProvider;
@@ -81,7 +53,7 @@ export class ChunkPipeline {
   #ahead: Ahead | undefined;
   /** Hashing ahead of a chunk whose size is not decided yet. */
   #forward: ForwardDigest | undefined;
-  readonly #pool = new BufferPool();
+  readonly #pool: BufferPool;
   /** The buffer of the chunk `take` handed out last (on the wire until the next `take`). */
   #lent: Uint8Array | undefined;
 
@@ -93,6 +65,7 @@ export class ChunkPipeline {
     this.#source = source;
     this.#checksum = checksum;
     this.#algorithm = algorithm;
+    this.#pool = new BufferPool(source.slice !== undefined);
   }
 
   /**

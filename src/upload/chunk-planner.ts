@@ -6,7 +6,7 @@
 import type { ChecksumProvider } from '../checksum/checksum-provider.js';
 import type { UploadSource } from '../sources/upload-source.js';
 import type { ChecksumAlgorithm } from '../types.js';
-import { ChunkPipeline } from './chunk-pipeline.js';
+import { ChunkPipeline, PIECE_BYTES } from './chunk-pipeline.js';
 import {
   AdaptiveChunkSize,
   type ChunkSizer,
@@ -64,6 +64,9 @@ export class ChunkPlanner {
     const hashed = this.pipeline.forwardHashed(start);
     if (hashed !== undefined && hashed < want && !this.#hashedWithinRoundTrip(start, want)) {
       want = Math.max(hashed, Math.min(want, MIN_CHUNK));
+    } else if (hashed !== undefined && want < remaining && want > PIECE_BYTES) {
+      // Whole pieces: the digest is a checkpoint of the hashing ahead, with nothing to read.
+      want -= want % PIECE_BYTES;
     }
     return want;
   }

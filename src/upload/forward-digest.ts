@@ -112,7 +112,15 @@ export class ForwardDigest {
     const hash = base?.clone() ?? this.#createHash();
     const restStart = this.start + whole * this.#piece;
     const rest = this.start + length - restStart;
-    if (rest > 0) hash.update(await this.#read(restStart, rest));
+    if (rest > 0) {
+      // Into a buffer of the pool, as the pieces are (a new one per chunk is garbage).
+      const piece = await this.#read(restStart, rest, this.#buffers.take(this.#piece));
+      try {
+        hash.update(piece);
+      } finally {
+        this.#buffers.give(piece);
+      }
+    }
     return hash.digest();
   }
 

@@ -40,11 +40,16 @@ function plannerWith(waitMs: number | undefined): ChunkPlanner {
 describe('ChunkPlanner', () => {
   const remaining = 127 * MiB;
 
-  it('waits for the digest when the rest is hashed within a round trip', () => {
+  it('waits for the digest when the rest is hashed within a round trip (whole MiB pieces)', () => {
     const planner = plannerWith(20);
     const wanted = planner.sizer.next(remaining);
-    assert.ok(wanted > HASHED, `the policy wants ${wanted}`);
-    assert.equal(planner.sizeAt(MiB, remaining), wanted);
+    assert.ok(wanted > HASHED && wanted % MiB !== 0, `the policy wants ${wanted}`);
+    assert.equal(planner.sizeAt(MiB, remaining), wanted - (wanted % MiB));
+  });
+
+  it('the last chunk stays whole: what remains, not rounded', () => {
+    const last = HASHED - 12_345;
+    assert.equal(plannerWith(20).sizeAt(MiB, last), last);
   });
 
   it('sends what is hashed when the rest would take longer than a round trip', () => {
