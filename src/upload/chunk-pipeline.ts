@@ -162,9 +162,7 @@ export class ChunkPipeline {
       this.prefetchForward(start, start + length);
       return;
     }
-    if (this.#ahead !== undefined) this.#drop(this.#ahead);
-    this.#forward?.stop();
-    this.#forward = undefined;
+    this.discard();
     const buffer = this.#borrow(length);
     const chunk = this.#prepare(start, length, buffer);
     // A failure surfaces when (and if) the chunk is taken; an unused one is dropped.

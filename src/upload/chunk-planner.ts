@@ -62,13 +62,12 @@ export class ChunkPlanner {
     // what is hashed goes now, the rest with the next chunk, unless the rest is hashed
     // sooner than the round trip one more chunk would cost.
     const hashed = this.pipeline.forwardHashed(start);
-    if (hashed !== undefined && hashed < want && !this.#hashedWithinRoundTrip(start, want)) {
-      want = Math.max(hashed, Math.min(want, MIN_CHUNK));
-    } else if (hashed !== undefined && want < remaining && want > PIECE_BYTES) {
-      // Whole pieces: the digest is a checkpoint of the hashing ahead, with nothing to read.
-      want -= want % PIECE_BYTES;
+    if (hashed === undefined) return want;
+    if (hashed < want && !this.#hashedWithinRoundTrip(start, want)) {
+      return Math.max(hashed, Math.min(want, MIN_CHUNK));
     }
-    return want;
+    // Whole pieces: the digest is a checkpoint of the hashing ahead, with nothing to read.
+    return want < remaining && want > PIECE_BYTES ? want - (want % PIECE_BYTES) : want;
   }
 
   #hashedWithinRoundTrip(start: number, length: number): boolean {

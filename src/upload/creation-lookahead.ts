@@ -38,9 +38,10 @@ export class CreationLookahead {
    */
   static start(settings: LookaheadSettings): CreationLookahead | undefined {
     const { ctx, source, target } = settings;
+    if (settings.chunkSize !== 'auto' || !source.seekable) return undefined;
+    if (!(target > FIRST_CHUNK) || !Number.isFinite(target)) return undefined;
     const algorithm = likelyChecksum(ctx);
-    if (algorithm === undefined || settings.chunkSize !== 'auto') return undefined;
-    if (!source.seekable || !(target > FIRST_CHUNK) || !Number.isFinite(target)) return undefined;
+    if (algorithm === undefined) return undefined;
     const end = Math.min(target, FIRST_CHUNK + ctx.options.maxChunkSize);
     return new CreationLookahead(source, ctx.checksum, algorithm, end);
   }

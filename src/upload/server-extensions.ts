@@ -110,9 +110,7 @@ export async function chooseChecksum(
   }
   const offered = info.extensions.includes('checksum') ? info.checksumAlgorithms : [];
   const { checksum } = ctx;
-  if (wanted === true) {
-    return CHECKSUM_ALGORITHMS.find((a) => offered.includes(a) && checksum.supports(a));
-  }
+  if (wanted === true) return preferredChecksum(checksum, offered);
   if (!offered.includes(wanted)) {
     const what =
       offered.length === 0 ? 'has no checksum extension' : `offers only ${offered.join(', ')}`;
@@ -159,6 +157,14 @@ function chooseOwnChecksum(
 export function likelyChecksum(ctx: ServerFacts): ChecksumAlgorithm | undefined {
   const wanted = ctx.options.checksum;
   if (wanted === false || ctx.protocol.checksumAlgorithms !== undefined) return undefined;
-  if (wanted === true) return CHECKSUM_ALGORITHMS.find((a) => ctx.checksum.supports(a));
+  if (wanted === true) return preferredChecksum(ctx.checksum);
   return ctx.checksum.supports(wanted) ? wanted : undefined;
+}
+
+/** `checksum: true`'s pick: the first of our preference this platform computes, among `offered`. */
+function preferredChecksum(
+  checksum: ChecksumProvider,
+  offered: readonly string[] = CHECKSUM_ALGORITHMS,
+): ChecksumAlgorithm | undefined {
+  return CHECKSUM_ALGORITHMS.find((a) => offered.includes(a) && checksum.supports(a));
 }
