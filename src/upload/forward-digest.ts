@@ -114,7 +114,7 @@ export class ForwardDigest {
     const rest = this.start + length - restStart;
     if (rest > 0) {
       // Into a buffer of the pool, as the pieces are (a new one per chunk is garbage).
-      const piece = await this.#read(restStart, rest, this.#buffers.take(this.#piece));
+      const piece = await this.#read(restStart, rest, this.#buffers.take(rest));
       try {
         hash.update(piece);
       } finally {
