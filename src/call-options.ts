@@ -2,7 +2,8 @@
  * The options each public method takes (their keys, so that a misspelt one is a clear
  * error) and the checks of call arguments: URLs, `stopAt`, `signal`.
  */
-import { rejectUnknownKeys, show } from './options.js';
+import { rejectUnknownKeys } from './options.js';
+import { show } from './show.js';
 import type {
   CreateDeferredUploadOptions,
   CreateFinalUploadOptions,

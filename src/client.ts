@@ -27,12 +27,12 @@ import {
   checkHeaders,
   DEFAULTS,
   type ResolvedClientOptions,
-  show,
   type TusClientOptions,
   validateClientOptions,
 } from './options.js';
 import type { Platform } from './platform.js';
 import { encodeMetadata } from './protocol/metadata.js';
+import { show } from './show.js';
 import { checkInputOptions } from './sources/open-input.js';
 import type { UploadSource } from './sources/upload-source.js';
 import type { HttpTransport } from './transport/http-transport.js';

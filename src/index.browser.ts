@@ -64,13 +64,13 @@ export {
 export type {
   ClientAgents,
   NodeAgentLike,
-  RequestCredentialsMode,
   ResolvedClientOptions,
   TlsMaterial,
   TusClientOptions,
 } from './options.js';
 export type { DraftProtocol } from './protocol/ietf/interop.js';
 export type { MetadataEncoding } from './protocol/metadata.js';
+export type { ProtocolName } from './protocol/protocol-names.js';
 export { InMemoryUrlStorage } from './storage/in-memory-url-storage.js';
 export type { StoredUpload, UrlStorage, UrlStorageEntry } from './storage/url-storage.js';
 export type { WebStorageLike } from './storage/web-storage-url-storage.browser.js';
@@ -88,8 +88,10 @@ export type {
   CreateFinalUploadOptions,
   CreatePartialUploadOptions,
   CreateUploaderOptions,
+  CredentialOrigins,
   InputOptions,
   PreviousUpload,
+  RequestCredentialsMode,
   RequestOptions,
   RequestSettings,
   ResponseDetails,
@@ -103,5 +105,4 @@ export type {
   UploadMetadata,
   UploadStats,
 } from './types.js';
-export type { ProtocolName } from './upload/protocols/upload-protocol.js';
 export type { Uploader } from './upload/uploader.js';

@@ -60,13 +60,13 @@ export {
 export type {
   ClientAgents,
   NodeAgentLike,
-  RequestCredentialsMode,
   ResolvedClientOptions,
   TlsMaterial,
   TusClientOptions,
 } from './options.js';
 export type { DraftProtocol } from './protocol/ietf/interop.js';
 export type { MetadataEncoding } from './protocol/metadata.js';
+export type { ProtocolName } from './protocol/protocol-names.js';
 export type { DefaultPathContext } from './storage/default-path.node.js';
 export { defaultUrlStoragePath } from './storage/default-path.node.js';
 export { FileUrlStorage, type FileUrlStorageOptions } from './storage/file-url-storage.node.js';
@@ -82,8 +82,10 @@ export type {
   CreateFinalUploadOptions,
   CreatePartialUploadOptions,
   CreateUploaderOptions,
+  CredentialOrigins,
   InputOptions,
   PreviousUpload,
+  RequestCredentialsMode,
   RequestOptions,
   RequestSettings,
   ResponseDetails,
@@ -97,5 +99,4 @@ export type {
   UploadMetadata,
   UploadStats,
 } from './types.js';
-export type { ProtocolName } from './upload/protocols/upload-protocol.js';
 export type { Uploader } from './upload/uploader.js';

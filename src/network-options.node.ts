@@ -9,10 +9,10 @@ import {
   type ClientAgents,
   type NetworkOptions,
   rejectUnknownKeys,
-  show,
   type TlsMaterial,
   type TusClientOptions,
 } from './options.js';
+import { show } from './show.js';
 
 /** `proxy`, `agents`, `ca`, `cert`, `key`: each well formed, and no two that conflict. */
 export function checkNetworkOptions(o: TusClientOptions): NetworkOptions {

@@ -5,17 +5,17 @@
  */
 import type { Fingerprinter } from './fingerprint/fingerprinter.js';
 import { isFingerprinter } from './fingerprint/fingerprinter.js';
-import type { RequestCredentialsMode, ResolvedClientOptions } from './options.js';
 import { CHECKSUM_ALGORITHMS, isChecksumAlgorithm } from './protocol/checksum.js';
-import { DRAFT_PROTOCOLS, isDraftProtocol } from './protocol/ietf/interop.js';
+import { isDraftProtocol } from './protocol/ietf/interop.js';
 import {
   METADATA_ENCODINGS,
   type MetadataEncoding,
   normalizeEncoding,
 } from './protocol/metadata.js';
+import { PROTOCOL_NAMES, type ProtocolName } from './protocol/protocol-names.js';
+import { show } from './show.js';
 import { isUrlStorage, type UrlStorage } from './storage/url-storage.js';
-import type { ChecksumAlgorithm } from './types.js';
-import type { ProtocolName } from './upload/protocols/upload-protocol.js';
+import type { ChecksumAlgorithm, CredentialOrigins, RequestCredentialsMode } from './types.js';
 
 export function checkCredentialsMode(value: unknown): RequestCredentialsMode | undefined {
   if (value === undefined) return undefined;
@@ -26,9 +26,7 @@ export function checkCredentialsMode(value: unknown): RequestCredentialsMode | u
 }
 
 /** `sendCredentialsTo`: one of the two words, or an array of http(s) origins. */
-export function checkCredentialOrigins(
-  value: unknown,
-): ResolvedClientOptions['sendCredentialsTo'] | undefined {
+export function checkCredentialOrigins(value: unknown): CredentialOrigins | undefined {
   if (value === undefined) return undefined;
   if (value === 'endpoint-origin' || value === 'any-origin') return value;
   if (!Array.isArray(value)) {
@@ -149,12 +147,6 @@ export function checkDuration(
   return value;
 }
 
-/** The `protocol` option's values, the default first. */
-export const PROTOCOL_NAMES = [
-  'tus-v1',
-  ...Object.keys(DRAFT_PROTOCOLS),
-] as readonly ProtocolName[];
-
 export function checkProtocol(value: unknown): ProtocolName | undefined {
   if (value === undefined) return undefined;
   if (value === 'tus-v1' || isDraftProtocol(value)) return value;
@@ -250,18 +242,4 @@ export function checkHeaders(value: unknown): Readonly<Record<string, string>> {
     headers[name] = headerValue;
   }
   return Object.freeze(headers);
-}
-
-/** A short description of `value` for messages. */
-export function show(value: unknown): string {
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    return String(value);
-  }
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
 }

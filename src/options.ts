@@ -24,17 +24,19 @@ import {
   checkRate,
   checkUrlStorage,
   rejectUnknownKeys,
-  show,
 } from './option-checks.js';
 import type { MetadataEncoding } from './protocol/metadata.js';
+import type { ProtocolName } from './protocol/protocol-names.js';
+import { show } from './show.js';
 import type { UrlStorage } from './storage/url-storage.js';
 import type {
   AfterResponseHook,
   BeforeRequestHook,
   ChecksumAlgorithm,
+  CredentialOrigins,
+  RequestCredentialsMode,
   ShouldRetryHook,
 } from './types.js';
-import type { ProtocolName } from './upload/protocols/upload-protocol.js';
 
 export interface TusClientOptions {
   /**
@@ -139,7 +141,7 @@ export interface TusClientOptions {
    * @default 'endpoint-origin'
    * @example { headers: { Authorization: 'Bearer …' }, sendCredentialsTo: ['https://upload.example.com'] }
    */
-  sendCredentialsTo?: 'endpoint-origin' | 'any-origin' | readonly string[] | undefined;
+  sendCredentialsTo?: CredentialOrigins | undefined;
   /**
    * More header names (case-insensitive) that are credentials, kept to the origins
    * `sendCredentialsTo` allows, like `Authorization`.
@@ -214,9 +216,6 @@ export interface TusClientOptions {
 /** PEM text, or its bytes (a `Buffer` is a `Uint8Array`). */
 export type TlsMaterial = string | Uint8Array;
 
-/** `credentials`: what fetch calls `'same-origin'` and `'include'` (XHR `withCredentials`). */
-export type RequestCredentialsMode = 'same-origin' | 'include';
-
 /**
  * `agents`: a `node:http` `Agent` for `http:` URLs, a `node:https` `Agent` for `https:`
  * URLs. Typed by shape so that the browser types need no Node types.
@@ -290,7 +289,7 @@ export interface ResolvedClientOptions {
   uploadDataDuringCreation: boolean;
   protocol: ProtocolName;
   /** `'endpoint-origin'`, `'any-origin'`, or the extra origins (normalised). */
-  sendCredentialsTo: 'endpoint-origin' | 'any-origin' | readonly string[];
+  sendCredentialsTo: CredentialOrigins;
   /** Lower-case header names. */
   sensitiveHeaders: readonly string[];
   /** The proxy URL as given (checked: http(s) with a host). */
@@ -396,7 +395,5 @@ export {
   checkDuration,
   checkFunction,
   checkHeaders,
-  PROTOCOL_NAMES,
   rejectUnknownKeys,
-  show,
 } from './option-checks.js';

@@ -267,3 +267,9 @@ export interface ResponseDetails {
 
 /** Consulted before every retry: return `false` to fail now. */
 export type ShouldRetryHook = (error: TusError, attempt: number) => boolean | Promise<boolean>;
+
+/** `credentials`: what fetch calls `'same-origin'` and `'include'` (XHR `withCredentials`). */
+export type RequestCredentialsMode = 'same-origin' | 'include';
+
+/** `sendCredentialsTo`: the origins that get the user's credential headers. */
+export type CredentialOrigins = 'endpoint-origin' | 'any-origin' | readonly string[];

@@ -2,7 +2,7 @@
  * `DetailedError`: tus-js-client's error, with the request and response behind it. Ours
  * carries the `TusError` it was made from as `causingError` (and `cause`), with its `code`.
  */
-import type { HttpRequest, HttpResponse } from './types.js';
+import type { HttpRequest, HttpResponse } from './http-types.js';
 
 export class DetailedError extends Error {
   /** The request that failed (`null` when the failure was not a request's). */

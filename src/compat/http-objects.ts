@@ -3,7 +3,7 @@
  * and `DetailedError` hand out, shaped like tus-js-client's `HttpStack` objects. Our
  * transport sends the request; these are views of it.
  */
-import type { HttpRequest, HttpResponse, HttpStack } from './types.js';
+import type { HttpRequest, HttpResponse, HttpStack } from './http-types.js';
 
 /**
  * What `getUnderlyingObject()` returns: an `XMLHttpRequest`-like record of one request,

@@ -4,8 +4,9 @@
  * of our `TusClient`. Options tus-js-client does not know are ignored, as it ignores them
  * (Uppy passes its own plugin options through).
  */
-import { PROTOCOL_NAMES, type TusClientOptions } from '../options.js';
-import type { ProtocolName } from '../upload/protocols/upload-protocol.js';
+import type { TusClientOptions } from '../options.js';
+import type { ProtocolName } from '../protocol/protocol-names.js';
+import { PROTOCOL_NAMES } from '../protocol/protocol-names.js';
 import type { DetailedError } from './detailed-error.js';
 import type { HttpStack, UploadOptions } from './types.js';
 

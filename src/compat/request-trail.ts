@@ -4,9 +4,10 @@
  * `HttpStack`-shaped objects, and decide and wait for retries by
  * `onShouldRetry` and `retryDelays`; and it turns our errors into `DetailedError`s.
  */
+
+import { sleep } from '../abort.js';
 import { TusError } from '../errors/index.js';
 import type { RequestSettings, ResponseDetails } from '../types.js';
-import { sleep } from '../upload/retry-policy.js';
 import { DetailedError } from './detailed-error.js';
 import { CompatRequest, CompatResponse } from './http-objects.js';
 import { type ClientHooks, defaultOnShouldRetry } from './options.js';

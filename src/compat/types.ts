@@ -4,6 +4,7 @@
  */
 import type { ChecksumAlgorithm } from '../types.js';
 import type { DetailedError } from './detailed-error.js';
+import type { HttpRequest, HttpResponse, HttpStack } from './http-types.js';
 
 /**
  * What an `Upload` uploads: a `File`/`Blob`, bytes (a Node `Buffer` is a `Uint8Array`), a
@@ -133,27 +134,4 @@ export interface SliceResult {
   done: boolean;
 }
 
-export interface HttpStack {
-  createRequest(method: string, url: string): HttpRequest;
-  getName(): string;
-}
-
-/** A request as `onBeforeRequest` and `onAfterResponse` see it. */
-export interface HttpRequest {
-  getMethod(): string;
-  getURL(): string;
-  setHeader(header: string, value: string): void;
-  getHeader(header: string): string | undefined;
-  setProgressHandler(handler: (bytesSent: number) => void): void;
-  send(body?: unknown): Promise<HttpResponse>;
-  abort(): Promise<void>;
-  /** An `XMLHttpRequest`-like record of this request (see `UnderlyingRequest`). */
-  getUnderlyingObject(): unknown;
-}
-
-export interface HttpResponse {
-  getStatus(): number;
-  getHeader(header: string): string | undefined;
-  getBody(): string;
-  getUnderlyingObject(): unknown;
-}
+export type { HttpRequest, HttpResponse, HttpStack } from './http-types.js';

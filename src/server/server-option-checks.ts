@@ -2,7 +2,7 @@
  * Checks of single server options: a wrong type is a `TypeError`, a wrong range a
  * `RangeError`, each naming the option and the value. Pure.
  */
-import { show } from '../options.js';
+import { show } from '../show.js';
 
 /** An integer >= `min`, or `Infinity` (no limit); `fallback` when absent. */
 export function amount(name: string, value: unknown, fallback: number, min: number): number {

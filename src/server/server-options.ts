@@ -3,7 +3,7 @@
  * place (the single checks in server-option-checks.ts). The whole `server/` folder is
  * Node-only (node:http, node:fs).
  */
-import { show } from '../options.js';
+import { show } from '../show.js';
 import {
   amount,
   checkOrigins,

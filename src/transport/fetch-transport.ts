@@ -22,9 +22,10 @@
  * - Redirects are not followed (`redirect: 'manual'`): a browser's `opaqueredirect`
  *   answer is a `TusRedirectError`; Node's fetch hands the 3xx to the core, which refuses it.
  */
+
+import { watchAbort } from '../abort.js';
 import { type TusErrorDetails, TusNetworkError, TusRedirectError } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
-import { watchAbort } from './abort-watch.js';
 import {
   bodyLength,
   DEFAULT_MAX_RESPONSE_BODY,

@@ -17,9 +17,9 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
+import { watchAbort } from '../abort.js';
 import { TusError, type TusErrorDetails, TusNetworkError, TusProxyError } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
-import { watchAbort } from './abort-watch.js';
 import {
   bodyLength,
   DEFAULT_MAX_RESPONSE_BODY,

@@ -11,9 +11,10 @@
  * redirected request is refused (`responseURL` differs), so the upload does not go on
  * there; the body has then reached the redirect's target (see docs/security.md).
  */
+
+import { watchAbort } from '../abort.js';
 import { type TusErrorDetails, TusNetworkError, TusRedirectError } from '../errors/index.js';
 import { displayUrl } from '../protocol/location.js';
-import { watchAbort } from './abort-watch.js';
 import { FetchTransport, headersOf } from './fetch-transport.js';
 import {
   bodyLength,

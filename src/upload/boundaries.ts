@@ -3,7 +3,7 @@
  * (the caller's `parallelUploadBoundaries`). A range is `[start, end)`: `end` is exclusive,
  * as in tus-js-client.
  */
-import { show } from '../options.js';
+import { show } from '../show.js';
 import type { ByteRange } from '../types.js';
 
 export type { ByteRange };

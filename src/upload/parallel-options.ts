@@ -2,7 +2,7 @@
  * The `uploadFile` options of parallel uploads, checked when `uploadFile` is called:
  * wrong type → `TypeError`, wrong range → `RangeError`, naming the option and the value.
  */
-import { show } from '../options.js';
+import { show } from '../show.js';
 import type { ByteRange, UploadMetadata } from '../types.js';
 import { checkBoundaryShape } from './boundaries.js';
 

@@ -2,7 +2,7 @@
  * Runs tasks concurrently, all or nothing: the first failure aborts the others, waits
  * until every one of them has settled (so nothing is still sending), then rejects.
  */
-import { watchAbort } from '../transport/abort-watch.js';
+import { watchAbort } from '../abort.js';
 
 export interface RunFailure {
   /** Index of the task that failed first. */

@@ -2,6 +2,8 @@
  * One request: common headers (and an `X-Request-ID` with `addRequestId`), the hooks, the
  * transport; and retries for small ones.
  */
+
+import { sleep } from '../abort.js';
 import type { TusError } from '../errors/index.js';
 import type { ResolvedClientOptions } from '../options.js';
 import { displayUrl } from '../protocol/location.js';
@@ -16,7 +18,7 @@ import { CredentialPolicy } from './credential-policy.js';
 import type { ProtocolRequester, UploadProtocol } from './protocols/upload-protocol.js';
 import { requestId } from './request-id.js';
 import { abortError, errorFromResponse, uploadFailed } from './response-errors.js';
-import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
+import { isRetryable, retryAfterOf, retryDelayFor } from './retry-policy.js';
 
 export interface SendInit {
   headers?: Record<string, string> | undefined;

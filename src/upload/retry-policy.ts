@@ -11,7 +11,6 @@ import {
   type TusError,
   TusNetworkError,
 } from '../errors/index.js';
-import { watchAbort } from '../transport/abort-watch.js';
 import type { ShouldRetryHook } from '../types.js';
 
 /** Longest wait between two attempts. */
@@ -73,23 +72,4 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 /** The `Retry-After` of the response behind `error`, in ms. */
 export function retryAfterOf(error: TusError): number | undefined {
   return parseRetryAfter(error.responseHeaders?.['retry-after']);
-}
-
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      unwatch?.();
-      resolve();
-    }, ms);
-    const unwatch =
-      signal === undefined
-        ? undefined
-        : watchAbort(signal, () => {
-            clearTimeout(timer);
-            reject(signal.reason);
-          });
-  });
 }

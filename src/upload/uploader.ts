@@ -1,3 +1,4 @@
+import { sleep } from '../abort.js';
 import { TusCommunicationError, TusError } from '../errors/index.js';
 import type { UploadSource } from '../sources/upload-source.js';
 import type { ChecksumAlgorithm, UploadStats } from '../types.js';
@@ -10,7 +11,7 @@ import { ProgressReporter } from './progress-reporter.js';
 import type { AppendLimits } from './protocols/upload-protocol.js';
 import { abortError, uploadFailed } from './response-errors.js';
 import { RetryBudget } from './retry-budget.js';
-import { isRetryable, retryAfterOf, retryDelayFor, sleep } from './retry-policy.js';
+import { isRetryable, retryAfterOf, retryDelayFor } from './retry-policy.js';
 import { chooseChecksum, offersFeature, requireFeature } from './server-extensions.js';
 import { StatsTracker } from './stats.js';
 

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
+import { watchAbort } from '../../src/abort.js';
 import { TusClient, TusRedirectError, TusUnsafeUrlError } from '../../src/index.node.js';
 import { validateClientOptions } from '../../src/options.js';
 import { resolveLocation } from '../../src/protocol/location.js';
-import { watchAbort } from '../../src/transport/abort-watch.js';
 import { CredentialPolicy } from '../../src/upload/credential-policy.js';
 
 const policy = (endpoint: string, options: Parameters<typeof validateClientOptions>[0] = {}) =>

@@ -6,7 +6,12 @@
  * complete an upload holds. Pure.
  */
 import { type DigestAlgorithm, isDigestAlgorithm } from '../../protocol/ietf/digests.js';
-import type { StoredUpload } from '../upload-record.js';
+
+/** The fields of an upload's record (`StoredUpload`) that the draft's rules read. */
+export interface DraftRecord {
+  readonly length: number | undefined;
+  readonly draft?: DraftState | undefined;
+}
 
 export interface DraftState {
   /** The length the client declared (`Upload-Length`, or `?1` with `Content-Length`). */
@@ -18,7 +23,7 @@ export interface DraftState {
 }
 
 /** The draft state of `upload` (`{}` for a tus upload), checked as it is read from disk. */
-export function draftState(upload: StoredUpload): DraftState {
+export function draftState(upload: DraftRecord): DraftState {
   const state = upload.draft;
   if (typeof state !== 'object' || state === null) return {};
   const length =
@@ -38,6 +43,6 @@ export function draftState(upload: StoredUpload): DraftState {
 }
 
 /** The length known of `upload`: its recorded length, else the one its client declared. */
-export function knownLength(upload: StoredUpload): number | undefined {
+export function knownLength(upload: DraftRecord): number | undefined {
   return upload.length ?? draftState(upload).length;
 }

@@ -5,13 +5,12 @@
  * lives in one small module per protocol behind this interface. Retries, stats, sizing,
  * storage and transport are shared and know nothing of it.
  */
-import type { DraftProtocol } from '../../protocol/ietf/interop.js';
+import type { ProtocolName } from '../../protocol/protocol-names.js';
 import type { HttpResponse } from '../../transport/http-transport.js';
 import type { ChecksumAlgorithm } from '../../types.js';
 import type { PreparedChunk } from '../chunk-pipeline.js';
 
-/** The protocols a client can speak (the `protocol` option). */
-export type ProtocolName = 'tus-v1' | DraftProtocol;
+export type { ProtocolName };
 
 /** Features an operation may need of the server. */
 export type ProtocolFeature = 'deferred-length' | 'creation-with-upload' | 'concatenation';

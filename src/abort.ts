@@ -1,4 +1,6 @@
 /**
+ * Waiting under an `AbortSignal`, for every layer: `watchAbort` and `sleep`.
+ *
  * One `abort` listener per signal, shared by every request and wait that watches it.
  *
  * A caller may give one `AbortSignal` to any number of uploads. A listener per request on
@@ -52,4 +54,23 @@ export function watchAbort(signal: AbortSignal, listener: () => void): () => voi
     watched.delete(signal);
     signal.removeEventListener('abort', mine.relay);
   };
+}
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unwatch?.();
+      resolve();
+    }, ms);
+    const unwatch =
+      signal === undefined
+        ? undefined
+        : watchAbort(signal, () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          });
+  });
 }
