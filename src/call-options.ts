@@ -3,12 +3,15 @@
  * error) and the checks of call arguments: URLs, `stopAt`, `signal`.
  */
 import { rejectUnknownKeys } from './options.js';
+import { encodeMetadata, type MetadataEncoding } from './protocol/metadata.js';
 import { show } from './show.js';
+import { checkInputOptions } from './sources/open-input.js';
 import type {
   CreateDeferredUploadOptions,
   CreateFinalUploadOptions,
   CreatePartialUploadOptions,
   CreateUploaderOptions,
+  InputOptions,
   ResumeUploadOptions,
   UploadFileOptions,
 } from './types.js';
@@ -81,6 +84,13 @@ export function checkUploadUrl(url: unknown): string {
   return checkEndpoint(url);
 }
 
+/** The partial uploads' URLs of `createFinalUpload`, checked. */
+export function checkPartialUrls(urls: unknown): string[] {
+  if (!Array.isArray(urls) || urls.length === 0) {
+    throw new TypeError(`urls must be a non-empty array of partial upload URLs, got ${show(urls)}`);
+  }
+  return urls.map((url: unknown) => checkUploadUrl(url));
+}
 export function checkCallOptions(where: string, options: unknown, keys: object): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${where} takes an options object, got ${show(options)}`);
@@ -103,4 +113,26 @@ export function checkSignal(signal: unknown): AbortSignal | undefined {
     throw new TypeError(`signal must be an AbortSignal, got ${show(signal)}`);
   }
   return signal as AbortSignal;
+}
+
+/** The input fields of a call's options, checked (`node`: whether a `filePath` may be given). */
+export function checkedInput(options: InputOptions, node: boolean): InputOptions {
+  const input: InputOptions = {
+    filePath: options.filePath,
+    input: options.input,
+    uploadSize: options.uploadSize,
+  };
+  checkInputOptions(input, node);
+  return input;
+}
+
+/** The encoded `Upload-Metadata` of `metadata` (checked: an object of strings). */
+export function metadataHeaderOf(
+  metadata: unknown = {},
+  encoding: MetadataEncoding,
+): string | undefined {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw new TypeError(`metadata must be an object of strings, got ${show(metadata)}`);
+  }
+  return encodeMetadata(metadata as Record<string, string>, encoding);
 }

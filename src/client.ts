@@ -10,10 +10,13 @@ import {
   CREATE_UPLOADER_KEYS,
   checkCallOptions,
   checkEndpoint,
+  checkedInput,
+  checkPartialUrls,
   checkSignal,
   checkStopAt,
   checkUploadUrl,
   INPUT_KEYS,
+  metadataHeaderOf,
   RESUME_UPLOAD_KEYS,
   UPLOAD_FILE_KEYS,
 } from './call-options.js';
@@ -28,12 +31,10 @@ import {
   DEFAULTS,
   type ResolvedClientOptions,
   type TusClientOptions,
+  transportOptionsOf,
   validateClientOptions,
 } from './options.js';
 import type { Platform } from './platform.js';
-import { encodeMetadata } from './protocol/metadata.js';
-import { show } from './show.js';
-import { checkInputOptions } from './sources/open-input.js';
 import type { UploadSource } from './sources/upload-source.js';
 import type { HttpTransport } from './transport/http-transport.js';
 import type {
@@ -58,12 +59,37 @@ import { uploadParallel } from './upload/parallel-upload.js';
 import { protocolFor } from './upload/protocols/protocol-for.js';
 import type { UploadProtocol } from './upload/protocols/upload-protocol.js';
 import { Requester } from './upload/requester.js';
+import { runToEnd } from './upload/run-to-end.js';
 import { requireFeature } from './upload/server-extensions.js';
 import { headersOver, ServerInfoCache, uploadInfoOf } from './upload/server-requests.js';
 import { Uploader, type UploaderContext, type UploaderSettings } from './upload/uploader.js';
 import { createUrlStore, type UrlStore, uploadStored } from './upload/url-store.js';
 
 export type { TusClientApi } from './client-api.js';
+
+/** What one call or uploader may override of the client's options. */
+type ContextOverrides = {
+  [K in 'checksum' | 'retryDelay' | 'timeout' | 'headers']?: ResolvedClientOptions[K] | undefined;
+} & { endpoint?: string | undefined };
+
+/** What one uploader of a call sets beside the call's input (the client's values by default). */
+type UploaderExtra = {
+  [K in
+    | 'uploadUrl'
+    | 'chunkSize'
+    | 'maxRetries'
+    | 'stopAt'
+    | 'partial'
+    | 'deferLength'
+    | 'onCreated'
+    | 'inputSha256']?: UploaderSettings[K] | undefined;
+} & {
+  metadata?: UploadFileOptions['metadata'];
+  /** An input opened already (URL storage fingerprinted it); the uploader reads it. */
+  source?: UploadSource | undefined;
+  /** The client's context, or one with per-call overrides. */
+  context?: UploaderContext | undefined;
+};
 
 export class BaseTusClient implements TusClientApi {
   /** The tus endpoint uploads are created at. */
@@ -74,8 +100,7 @@ export class BaseTusClient implements TusClientApi {
   readonly #protocol: UploadProtocol;
   readonly #requester: Requester;
   readonly #context: UploaderContext;
-  /** OPTIONS answers by endpoint (the client's, and those of `uploadFile({ endpoint })`). */
-  /** The OPTIONS answer of each endpoint, asked once. */
+  /** The OPTIONS answer of each endpoint (the client's, `uploadFile({ endpoint })`'s), asked once. */
   readonly #serverInfo = new ServerInfoCache();
   /** URL storage, when `storeUrl` is on. */
   readonly #urlStore: UrlStore | undefined;
@@ -84,16 +109,7 @@ export class BaseTusClient implements TusClientApi {
     this.url = checkEndpoint(url);
     this.#options = validateClientOptions(options, platform.checkNetworkOptions);
     this.#platform = platform;
-    const o = this.#options;
-    this.#transport = platform.createTransport({
-      verifyTlsCert: o.verifyTlsCert,
-      maxBytesPerSecond: o.maxBytesPerSecond,
-      ...(o.proxy === undefined ? {} : { proxy: o.proxy, proxyConnectTimeout: o.timeout }),
-      ...(o.agents === undefined ? {} : { agents: o.agents }),
-      ...(o.ca === undefined && o.cert === undefined
-        ? {}
-        : { tls: { ca: o.ca, cert: o.cert, key: o.key } }),
-    });
+    this.#transport = platform.createTransport(transportOptionsOf(this.#options));
     this.#protocol = protocolFor(this.#options.protocol, this.#transport);
     this.#requester = new Requester(this.#transport, this.#options, this.#protocol, this.url);
     this.#context = {
@@ -127,34 +143,26 @@ export class BaseTusClient implements TusClientApi {
     if (this.#urlStore !== undefined) return this.#uploadStored(options, this.#urlStore, context);
     const uploader = this.#uploader(options, {
       metadata: options.metadata,
-      maxRetries: this.#options.maxRetries,
       stopAt,
       onCreated: onUploadUrlAvailable,
       context,
     });
-    try {
-      return await uploader.upload();
-    } finally {
-      await uploader.close();
-    }
+    return runToEnd(uploader, () => uploader.upload());
   }
 
   async resumeUpload(options: ResumeUploadOptions): Promise<string> {
     checkCallOptions('resumeUpload', options, RESUME_UPLOAD_KEYS);
     const uploader = this.#uploader(options, {
       uploadUrl: checkUploadUrl(options.uploadUrl),
-      maxRetries: this.#options.maxRetries,
       context: this.#callContext(options),
     });
-    try {
+    return runToEnd(uploader, async () => {
       const url = await uploader.upload();
       if (uploader.isComplete && this.#urlStore?.removeOnSuccess === true) {
         await this.#urlStore.forgetUrl(url);
       }
       return url;
-    } finally {
-      await uploader.close();
-    }
+    });
   }
 
   async findPreviousUploads(options: InputOptions): Promise<PreviousUpload[]> {
@@ -189,19 +197,16 @@ export class BaseTusClient implements TusClientApi {
           const uploader = this.#uploader(options, {
             uploadUrl: settings.uploadUrl,
             metadata: options.metadata,
-            maxRetries: this.#options.maxRetries,
             stopAt: options.stopAt,
             source: settings.source,
             onCreated: settings.onCreated,
             inputSha256: settings.inputSha256,
             context,
           });
-          try {
+          return runToEnd(uploader, async () => {
             const url = await uploader.upload();
             return { url, complete: uploader.isComplete };
-          } finally {
-            await uploader.close();
-          }
+          });
         },
       });
     } finally {
@@ -217,49 +222,24 @@ export class BaseTusClient implements TusClientApi {
       chunkSize: checkChunkSize('chunkSize', options.chunkSize),
       maxRetries: checkCount('maxRetries', options.maxRetries) ?? DEFAULTS.uploaderMaxRetries,
       context: this.#contextWith({
-        checksum: options.checksum === undefined ? undefined : checkChecksum(options.checksum),
+        checksum: checkChecksum(options.checksum),
         retryDelay: checkDuration('retryDelay', options.retryDelay, true, false),
         timeout: checkDuration('timeout', options.timeout, false, true),
       }),
     });
   }
 
-  /** The uploader context with some of the client's options overridden for one uploader. */
-  #contextWith(
-    overrides: {
-      [K in 'checksum' | 'retryDelay' | 'timeout']?: ResolvedClientOptions[K] | undefined;
-    },
-  ): UploaderContext {
-    const defined = Object.fromEntries(
-      Object.entries(overrides).filter(([, value]) => value !== undefined),
-    );
-    if (Object.keys(defined).length === 0) return this.#context;
-    const options: ResolvedClientOptions = { ...this.#options, ...defined };
-    return {
-      ...this.#context,
-      options,
-      requester: new Requester(this.#transport, options, this.#protocol, this.url),
-    };
-  }
-
   async createPartialUpload(options: CreatePartialUploadOptions): Promise<string> {
     checkCallOptions('createPartialUpload', options, CREATE_PARTIAL_UPLOAD_KEYS);
     const uploader = this.#uploader(options, {
       metadata: options.metadata,
-      maxRetries: this.#options.maxRetries,
-      createHeaders: { 'Upload-Concat': 'partial' },
+      partial: true,
     });
-    try {
-      await requireFeature(
-        this.#context,
-        'concatenation',
-        'for createPartialUpload',
-        checkSignal(options.signal),
-      );
-      return await uploader.upload();
-    } finally {
-      await uploader.close();
-    }
+    return runToEnd(uploader, async () => {
+      const signal = checkSignal(options.signal);
+      await requireFeature(this.#context, 'concatenation', 'for createPartialUpload', signal);
+      return uploader.upload();
+    });
   }
 
   async createFinalUpload(
@@ -267,12 +247,7 @@ export class BaseTusClient implements TusClientApi {
     options: CreateFinalUploadOptions = {},
   ): Promise<string> {
     checkCallOptions('createFinalUpload', options, CREATE_FINAL_UPLOAD_KEYS);
-    if (!Array.isArray(urls) || urls.length === 0) {
-      throw new TypeError(
-        `urls must be a non-empty array of partial upload URLs, got ${show(urls)}`,
-      );
-    }
-    const checked = urls.map((url: unknown) => checkUploadUrl(url));
+    const checked = checkPartialUrls(urls);
     const metadataHeader = this.#metadataHeader(options.metadata);
     const signal = checkSignal(options.signal);
     await requireFeature(this.#context, 'concatenation', 'for createFinalUpload', signal);
@@ -283,14 +258,9 @@ export class BaseTusClient implements TusClientApi {
     checkCallOptions('createDeferredUpload', options, CREATE_DEFERRED_UPLOAD_KEYS);
     const uploader = this.#uploader(options, {
       metadata: options.metadata,
-      maxRetries: this.#options.maxRetries,
       deferLength: 'always',
     });
-    try {
-      return await uploader.upload();
-    } finally {
-      await uploader.close();
-    }
+    return runToEnd(uploader, () => uploader.upload());
   }
 
   async deleteUpload(url: string, options: RequestOptions = {}): Promise<void> {
@@ -328,18 +298,32 @@ export class BaseTusClient implements TusClientApi {
    * the call's `headers` over the client's and the call's `endpoint`.
    */
   #callContext(options: CallRequestOptions & { endpoint?: unknown }): UploaderContext {
-    const endpoint =
-      options.endpoint === undefined ? this.url : checkEndpoint(options.endpoint, 'endpoint');
-    if (options.headers === undefined && endpoint === this.url) return this.#context;
-    const resolved: ResolvedClientOptions = {
-      ...this.#options,
-      headers: headersOver(this.#options.headers, checkHeaders(options.headers)),
-    };
-    const requester = new Requester(this.#transport, resolved, this.#protocol, endpoint);
+    return this.#contextWith({
+      endpoint:
+        options.endpoint === undefined ? undefined : checkEndpoint(options.endpoint, 'endpoint'),
+      headers:
+        options.headers === undefined
+          ? undefined
+          : headersOver(this.#options.headers, checkHeaders(options.headers)),
+    });
+  }
+
+  /**
+   * The one route for per-call overrides: the client's context, or one with some options
+   * (checked already) and the endpoint replaced, with a requester of its own.
+   */
+  #contextWith(overrides: ContextOverrides): UploaderContext {
+    const { endpoint = this.url, ...rest } = overrides;
+    const defined = Object.fromEntries(
+      Object.entries(rest).filter(([, value]) => value !== undefined),
+    );
+    if (Object.keys(defined).length === 0 && endpoint === this.url) return this.#context;
+    const options: ResolvedClientOptions = { ...this.#options, ...defined };
+    const requester = new Requester(this.#transport, options, this.#protocol, endpoint);
     return {
       ...this.#context,
       endpoint,
-      options: resolved,
+      options,
       requester,
       serverInfo: (signal) => this.#serverInfo.get(requester, endpoint, signal),
     };
@@ -350,40 +334,20 @@ export class BaseTusClient implements TusClientApi {
       onProgress?: UploadFileOptions['onProgress'];
       signal?: AbortSignal | undefined;
     },
-    extra: {
-      uploadUrl?: string | undefined;
-      metadata?: UploadFileOptions['metadata'];
-      chunkSize?: number | 'auto' | undefined;
-      maxRetries: number;
-      stopAt?: number | undefined;
-      createHeaders?: UploaderSettings['createHeaders'];
-      deferLength?: UploaderSettings['deferLength'];
-      /** An input opened already (URL storage fingerprinted it); the uploader reads it. */
-      source?: UploadSource | undefined;
-      onCreated?: UploaderSettings['onCreated'];
-      inputSha256?: string | undefined;
-      /** The client's context, or one with per-uploader overrides. */
-      context?: UploaderContext | undefined;
-    },
+    extra: UploaderExtra,
   ): Uploader {
+    const { metadata, source, context = this.#context, ...settings } = extra;
     const input = this.#checkedInput(options);
-    const metadataHeader = this.#metadataHeader(extra.metadata);
-    return new Uploader(extra.context ?? this.#context, {
+    const signal = checkSignal(options.signal);
+    return new Uploader(context, {
+      ...settings,
       openSource: () =>
-        extra.source === undefined
-          ? this.#platform.openSource(input, checkSignal(options.signal))
-          : Promise.resolve(extra.source),
-      onCreated: extra.onCreated,
-      inputSha256: extra.inputSha256,
-      uploadUrl: extra.uploadUrl,
-      metadataHeader,
-      createHeaders: extra.createHeaders,
-      deferLength: extra.deferLength,
+        source === undefined ? this.#platform.openSource(input, signal) : Promise.resolve(source),
+      metadataHeader: this.#metadataHeader(metadata),
       chunkSize: extra.chunkSize ?? this.#options.chunkSize,
-      maxRetries: extra.maxRetries,
-      stopAt: extra.stopAt,
+      maxRetries: extra.maxRetries ?? this.#options.maxRetries,
       onProgress: checkFunction('onProgress', options.onProgress),
-      signal: checkSignal(options.signal),
+      signal,
     });
   }
 
@@ -422,20 +386,10 @@ export class BaseTusClient implements TusClientApi {
   }
 
   #checkedInput(options: InputOptions): InputOptions {
-    const input: InputOptions = {
-      filePath: options.filePath,
-      input: options.input,
-      uploadSize: options.uploadSize,
-    };
-    checkInputOptions(input, this.#platform.name === 'node');
-    return input;
+    return checkedInput(options, this.#platform.name === 'node');
   }
 
-  /** The encoded `Upload-Metadata` of `metadata` (checked: an object of strings). */
-  #metadataHeader(metadata: unknown = {}): string | undefined {
-    if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-      throw new TypeError(`metadata must be an object of strings, got ${show(metadata)}`);
-    }
-    return encodeMetadata(metadata as Record<string, string>, this.#options.metadataEncoding);
+  #metadataHeader(metadata: unknown): string | undefined {
+    return metadataHeaderOf(metadata, this.#options.metadataEncoding);
   }
 }

@@ -29,6 +29,7 @@ import type { MetadataEncoding } from './protocol/metadata.js';
 import type { ProtocolName } from './protocol/protocol-names.js';
 import { show } from './show.js';
 import type { UrlStorage } from './storage/url-storage.js';
+import type { TransportOptions } from './transport/http-transport.js';
 import type {
   AfterResponseHook,
   BeforeRequestHook,
@@ -397,3 +398,16 @@ export {
   checkHeaders,
   rejectUnknownKeys,
 } from './option-checks.js';
+
+/** What the transport is built with, from the client's options. */
+export function transportOptionsOf(o: ResolvedClientOptions): TransportOptions {
+  return {
+    verifyTlsCert: o.verifyTlsCert,
+    maxBytesPerSecond: o.maxBytesPerSecond,
+    ...(o.proxy === undefined ? {} : { proxy: o.proxy, proxyConnectTimeout: o.timeout }),
+    ...(o.agents === undefined ? {} : { agents: o.agents }),
+    ...(o.ca === undefined && o.cert === undefined
+      ? {}
+      : { tls: { ca: o.ca, cert: o.cert, key: o.key } }),
+  };
+}

@@ -1,12 +1,11 @@
 /**
- * The final upload of the concatenation extension: `POST` with `Upload-Concat:
- * final;<url> <url>…`. When the server refuses it with 400, the partials are asked (HEAD)
- * so that the error names the ones that are not complete.
+ * The final upload of the concatenation extension, through the protocol module
+ * (`createFinal`; tus: `POST` with `Upload-Concat: final;<url> <url>…`), retried as any
+ * request. When the server refuses it with 400, the partials' offsets are asked so that the
+ * error names the ones that are not complete.
  */
 import { TusCommunicationError, TusError } from '../errors/index.js';
-import { buildConcatFinal } from '../protocol/concat.js';
-import { parseIntegerHeader, parseOptionalIntegerHeader } from '../protocol/integers.js';
-import { displayUrl, resolveLocation } from '../protocol/location.js';
+import { displayUrl } from '../protocol/location.js';
 import type { UploaderContext } from './uploader.js';
 
 /** Creates the final upload of `urls` (in order); resolves with its URL. */
@@ -16,22 +15,22 @@ export async function createFinal(
   metadataHeader: string | undefined,
   signal: AbortSignal | undefined,
 ): Promise<string> {
-  const { endpoint, requester } = ctx;
-  const headers: Record<string, string> = { 'Upload-Concat': buildConcatFinal(urls) };
-  if (metadataHeader !== undefined && metadataHeader !== '') {
-    headers['Upload-Metadata'] = metadataHeader;
+  const { protocol, requester, endpoint } = ctx;
+  if (protocol.createFinal === undefined) {
+    // requireFeature('concatenation') refuses such a protocol before any request.
+    throw new TypeError(`the ${protocol.name} protocol has no concatenation`);
   }
-  let response: Awaited<ReturnType<typeof requester.send>>;
   try {
-    response = await requester.sendExpecting('POST', endpoint, [201], { headers, signal });
+    const create = protocol.createFinal.bind(protocol);
+    return await requester.retrying('POST', endpoint, signal, () =>
+      create(requester, { endpoint, urls, metadataHeader, signal }),
+    );
   } catch (error) {
     if (error instanceof TusCommunicationError && error.status === 400 && !signal?.aborted) {
       throw await explainRefusal(ctx, error, urls, signal);
     }
     throw error;
   }
-  const details = { method: 'POST', url: displayUrl(endpoint), status: response.status };
-  return resolveLocation(response.headers.location, endpoint, details);
 }
 
 /** The 400 of a final upload, with the partials that HEAD says are incomplete or gone. */
@@ -67,18 +66,14 @@ async function partialProblem(
   signal: AbortSignal | undefined,
 ): Promise<string | undefined> {
   try {
-    const response = await ctx.requester.send('HEAD', url, { signal });
-    if (response.status !== 200 && response.status !== 204) {
-      return `answers HEAD with ${response.status}`;
-    }
-    const details = { method: 'HEAD', url: displayUrl(url), status: response.status };
-    const h = response.headers;
-    const offset = parseIntegerHeader('Upload-Offset', h['upload-offset'], details);
-    const length = parseOptionalIntegerHeader('Upload-Length', h['upload-length'], details);
+    const { offset, length } = await ctx.protocol.offset(ctx.requester, url, signal);
     if (length === undefined) return `is incomplete (holds ${offset} bytes, length deferred)`;
     if (offset < length) return `is incomplete (holds ${offset} of ${length} bytes)`;
     return undefined;
   } catch (cause) {
+    if (cause instanceof TusCommunicationError && cause.status !== undefined) {
+      return `answers HEAD with ${cause.status}`;
+    }
     if (cause instanceof TusError) return `could not be checked (${cause.message})`;
     throw cause;
   }

@@ -73,7 +73,7 @@ export async function uploadParallel(
         uploadUrl: stored[index],
         onCreated: store === undefined ? undefined : (url) => store.save(index, url),
         metadataHeader: settings.partialMetadataHeader,
-        createHeaders: { 'Upload-Concat': 'partial' },
+        partial: true,
         chunkSize: settings.chunkSize,
         maxRetries: settings.maxRetries,
         onProgress: (stats) => report(index, stats),

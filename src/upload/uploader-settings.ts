@@ -25,8 +25,8 @@ export interface UploaderSettings {
   uploadUrl?: string | undefined;
   /** The encoded `Upload-Metadata` value, checked already. */
   metadataHeader?: string | undefined;
-  /** Headers added to the creation request (e.g. `Upload-Concat: partial`). */
-  createHeaders?: Readonly<Record<string, string>> | undefined;
+  /** Whether the upload is created as a partial upload of the concatenation extension. */
+  partial?: boolean | undefined;
   /**
    * When the upload is created with its length unknown to the server (tus:
    * creation-defer-length), the length then sent with the last bytes: `'unknown'` when the

@@ -256,7 +256,7 @@ export class Uploader {
       endpoint: this.#ctx.endpoint,
       length: deferred ? undefined : this.#size,
       metadataHeader: this.#settings.metadataHeader,
-      extraHeaders: this.#settings.createHeaders,
+      partial: this.#settings.partial,
       body,
       algorithm: this.#algorithm,
       signal: this.#settings.signal,

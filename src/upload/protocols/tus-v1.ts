@@ -1,13 +1,15 @@
 /**
  * tus 1.0.0 behind the protocol seam: creation `POST` (`Upload-Length` or
- * `Upload-Defer-Length: 1`, metadata, `Upload-Concat`, and with creation-with-upload the
- * first chunk as its body), offset retrieval `HEAD`, append `PATCH` with
+ * `Upload-Defer-Length: 1`, metadata, `Upload-Concat: partial`, and with creation-with-upload
+ * the first chunk as its body), the final upload of concatenation (`Upload-Concat: final;…`),
+ * offset retrieval `HEAD`, append `PATCH` with
  * `application/offset+octet-stream` and `Upload-Checksum` (with `overridePatchMethod`, a
  * `POST` with `X-HTTP-Method-Override: PATCH`), and `Tus-Resumable` on all.
  */
 import { TusProtocolError } from '../../errors/index.js';
 import { redactHeaders } from '../../errors/redact.js';
 import { buildChecksumHeader } from '../../protocol/checksum.js';
+import { buildConcatFinal } from '../../protocol/concat.js';
 import { OFFSET_OCTET_STREAM, TUS_VERSION } from '../../protocol/constants.js';
 import { parseIntegerHeader, parseOptionalIntegerHeader } from '../../protocol/integers.js';
 import { displayUrl, resolveLocation } from '../../protocol/location.js';
@@ -34,7 +36,7 @@ export const tusV1: UploadProtocol = {
         ? { 'Upload-Defer-Length': '1' }
         : { 'Upload-Length': String(args.length) };
     if (args.metadataHeader !== undefined) headers['Upload-Metadata'] = args.metadataHeader;
-    if (args.extraHeaders !== undefined) Object.assign(headers, args.extraHeaders);
+    if (args.partial === true) headers['Upload-Concat'] = 'partial';
     if (body !== undefined) {
       headers['Content-Type'] = OFFSET_OCTET_STREAM;
       if (algorithm !== undefined && body.digest !== undefined) {
@@ -63,6 +65,18 @@ export const tusV1: UploadProtocol = {
       );
     }
     return { url, offset, connectMs: response.connectMs };
+  },
+
+  async createFinal(requester, args) {
+    const { endpoint } = args;
+    const headers: Record<string, string> = { 'Upload-Concat': buildConcatFinal(args.urls) };
+    if (args.metadataHeader !== undefined && args.metadataHeader !== '') {
+      headers['Upload-Metadata'] = args.metadataHeader;
+    }
+    const response = await requester.send('POST', endpoint, { headers, signal: args.signal });
+    if (response.status !== 201) throw errorFromResponse('POST', endpoint, response);
+    const details = { method: 'POST', url: displayUrl(endpoint), status: response.status };
+    return resolveLocation(response.headers.location, endpoint, details);
   },
 
   async offset(requester, url, signal) {

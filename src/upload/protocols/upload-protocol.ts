@@ -38,8 +38,8 @@ export interface CreateArgs {
   length: number | undefined;
   /** The encoded `Upload-Metadata`, when there is metadata. */
   metadataHeader?: string | undefined;
-  /** Protocol-specific creation headers (tus: `Upload-Concat: partial`). */
-  extraHeaders?: Readonly<Record<string, string>> | undefined;
+  /** A partial upload of the concatenation extension (tus: `Upload-Concat: partial`). */
+  partial?: boolean | undefined;
   /** The first bytes, sent with the creation request (from offset 0). */
   body?: PreparedChunk | undefined;
   algorithm?: ChecksumAlgorithm | undefined;
@@ -55,6 +55,16 @@ export interface CreateArgs {
    * fingerprint): sent where the protocol has a field for it (the draft's `Repr-Digest`).
    */
   inputSha256?: string | undefined;
+}
+
+export interface CreateFinalArgs {
+  /** The endpoint uploads are created at. */
+  endpoint: string;
+  /** The partial uploads' URLs, in order. */
+  urls: readonly string[];
+  /** The encoded `Upload-Metadata`, when there is metadata. */
+  metadataHeader?: string | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -152,4 +162,9 @@ export interface UploadProtocol {
   offset(requester: ProtocolRequester, url: string, signal?: AbortSignal): Promise<ServerOffset>;
   /** Appends a chunk; resolves with the server's new offset (checked by the caller). */
   append(requester: ProtocolRequester, args: AppendArgs): Promise<AppendResult>;
+  /**
+   * Creates the final upload of concatenated partials; resolves with its URL. Absent where
+   * the protocol has no concatenation (`requires('concatenation')` is `false`).
+   */
+  createFinal?(requester: ProtocolRequester, args: CreateFinalArgs): Promise<string>;
 }
