@@ -3,6 +3,7 @@
  * `TypeError`, a wrong range a `RangeError`, each naming the option and what it got
  * (values of headers are never shown).
  */
+import { redactText } from './errors/redact.js';
 import type { Fingerprinter } from './fingerprint/fingerprinter.js';
 import { isFingerprinter } from './fingerprint/fingerprinter.js';
 import type { RequestCredentialsMode, ResolvedClientOptions } from './options.js';
@@ -252,10 +253,16 @@ export function checkHeaders(value: unknown): Readonly<Record<string, string>> {
   return Object.freeze(headers);
 }
 
-/** A short description of `value` for messages. */
+/**
+ * A short description of `value` for messages. A string is shown redacted (a URL's user
+ * name, password and tokens, as `redactText` does) before it is cut to 60 characters, so
+ * that a cut cannot keep a secret the redaction would not then recognise.
+ */
 export function show(value: unknown): string {
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === 'string') {
+    const shown = redactText(value);
+    return JSON.stringify(shown.length > 60 ? `${shown.slice(0, 60)}…` : shown);
+  }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
     return String(value);
   }

@@ -12,12 +12,14 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { inspect } from 'node:util';
+import { TusClient } from '../../src/index.node.js';
 import {
   DetailedError,
   enableDebugLog,
   Upload,
   type UploadOptions,
 } from '../../src/index.tus-js-client.node.js';
+import { buildConcatFinal } from '../../src/protocol/concat.js';
 import { startUpload } from '../compat/run-upload.js';
 import { type StartedOurServer, startOurServer } from '../helpers/our-server.js';
 import { type Front, type SeenRequest, startFront } from './helpers/front.js';
@@ -232,6 +234,19 @@ describe('the compat face: DetailedError shows no secret (issue 25.5)', { timeou
     });
   });
 
+  it('a URL the client refuses (unparsable, not http): the error and its cause show none', async () => {
+    const unparsable = `http://user:TOPSECRET-PW@[bad/files${SIGNED}`;
+    const notHttp = `ftp://user:TOPSECRET-PW@127.0.0.1/files/x${SIGNED}`;
+    const terminated = await Upload.terminate(unparsable, { retryDelays: null }).then(
+      () => assert.fail('refused'),
+      (error: unknown) => error,
+    );
+    assertNoSecret(terminated);
+    assert.match(terminated.message, /must be an absolute http\(s\) URL/);
+    assertNoSecret(await failureOf(startUpload(Buffer.alloc(KiB), { endpoint: unparsable })));
+    assertNoSecret(await failureOf(startUpload(Buffer.alloc(KiB), { uploadUrl: notHttp })));
+  });
+
   it('the debug log shows no secret', async () => {
     fail = undefined;
     const lines: string[] = [];
@@ -251,5 +266,44 @@ describe('the compat face: DetailedError shows no secret (issue 25.5)', { timeou
     assert.match(shown, /Created upload at /);
     assert.match(shown, /Resuming upload from /);
     for (const secret of SECRETS) assert.ok(!shown.includes(secret), `${secret} in:\n${shown}`);
+  });
+});
+
+describe('messages of refused arguments show no secret (the same pattern in the core)', () => {
+  const secretUrl = `http://user:TOPSECRET-PW@[bad/a/long/path/to/make/the/url/longer/than/sixty${SIGNED}`;
+  const assertClean = (run: () => unknown, kind: typeof TypeError | typeof RangeError) => {
+    assert.throws(run, (error: unknown) => {
+      assert.ok(error instanceof kind, String(error));
+      const shown = [String(error), inspect(error), (error as Error).stack].join('\n');
+      for (const secret of SECRETS) assert.ok(!shown.includes(secret), shown);
+      return true;
+    });
+  };
+
+  it('new TusClient(url) and its sendCredentialsTo/proxy options', () => {
+    assertClean(() => new TusClient(secretUrl), TypeError);
+    assertClean(
+      () => new TusClient('http://h/files', { sendCredentialsTo: [secretUrl] }),
+      TypeError,
+    );
+    assertClean(
+      () => new TusClient('http://h/files', { proxy: 'socks://user:TOPSECRET-PW@proxy:1080' }),
+      TypeError,
+    );
+  });
+
+  it("the face's sendCredentialsTo", () => {
+    assertClean(
+      () =>
+        new Upload(Buffer.from('x'), {
+          endpoint: 'http://h/files',
+          sendCredentialsTo: [secretUrl],
+        }),
+      TypeError,
+    );
+  });
+
+  it('buildConcatFinal with a partial URL that has spaces', () => {
+    assertClean(() => buildConcatFinal([`http://user:TOPSECRET-PW@h/a b${SIGNED}`]), RangeError);
   });
 });
