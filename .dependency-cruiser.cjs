@@ -36,7 +36,7 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
-    layer('leaves', LEAVES, []),
+    layer('leaves', LEAVES, ['^src/errors/']),
     layer('errors', '^src/errors/', []),
     layer('types', '^src/types\\.ts$', ['^src/errors/']),
     layer('protocol', '^src/protocol/', CORE),
@@ -60,6 +60,7 @@ module.exports = {
       '^src/storage/',
       '^src/client-api\\.ts$',
       '^src/options\\.ts$',
+      '^src/option-checks\\.ts$',
     ]),
     layer('cli', '^src/cli/', ['^src/index\\.node\\.ts$', '^src/server/index\\.ts$']),
     {

@@ -1,7 +1,13 @@
 /**
  * `DetailedError`: tus-js-client's error, with the request and response behind it. Ours
  * carries the `TusError` it was made from as `causingError` (and `cause`), with its `code`.
+ *
+ * No secret shows in it (docs/security.md): its message (and so `String()` and `stack`) has
+ * user names, passwords and signing or token parameters of URLs redacted, as our errors do;
+ * `originalRequest` and `originalResponse` stay whole for code (`getURL()` is the URL the
+ * request went to) but print redacted (see http-objects.ts).
  */
+import { redactText } from '../errors/redact.js';
 import type { HttpRequest, HttpResponse } from './http-types.js';
 
 export class DetailedError extends Error {
@@ -18,7 +24,7 @@ export class DetailedError extends Error {
     req: HttpRequest | null = null,
     res: HttpResponse | null = null,
   ) {
-    super(message, causingError === null ? undefined : { cause: causingError });
+    super(redactText(message), causingError === null ? undefined : { cause: causingError });
     this.originalRequest = req;
     this.originalResponse = res;
     this.causingError = causingError;
@@ -30,7 +36,8 @@ export class DetailedError extends Error {
       const body = res === null ? 'n/a' : res.getBody();
       text += `, originated from request (method: ${req.getMethod()}, url: ${req.getURL()}, response code: ${status}, response text: ${body}, request id: ${requestId})`;
     }
-    this.message = text;
+    // As tus-js-client: the stack names the first message, `message` has the whole tail.
+    this.message = redactText(text);
     Object.defineProperty(this, 'name', { value: 'DetailedError', enumerable: false });
   }
 }

@@ -3,7 +3,11 @@
  * and `DetailedError` hand out, shaped like tus-js-client's `HttpStack` objects. Our
  * transport sends the request; these are views of it.
  */
+import { redactHeaders, redactText } from '../errors/redact.js';
 import type { HttpRequest, HttpResponse, HttpStack } from './http-types.js';
+
+/** Node's `util.inspect` hook (a registered symbol: no `node:` import here). */
+const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
 
 /**
  * What `getUnderlyingObject()` returns: an `XMLHttpRequest`-like record of one request,
@@ -48,6 +52,22 @@ export class UnderlyingRequest {
     this.status = status;
     this.#headers = headers;
     this.responseText = body;
+  }
+
+  /** What `JSON.stringify` and `util.inspect` show: the fields, with secrets redacted. */
+  toJSON(): Record<string, unknown> {
+    return {
+      readyState: this.readyState,
+      status: this.status,
+      responseURL: redactText(this.responseURL),
+      responseText: redactText(this.responseText),
+      responseHeaders: redactHeaders(this.#headers),
+      withCredentials: this.withCredentials,
+    };
+  }
+
+  [INSPECT](): Record<string, unknown> {
+    return this.toJSON();
   }
 }
 
@@ -112,6 +132,19 @@ export class CompatRequest implements HttpRequest {
   getUnderlyingObject(): UnderlyingRequest {
     return this.#underlying;
   }
+
+  /** What `JSON.stringify` and `util.inspect` show: method, URL, headers, secrets redacted. */
+  toJSON(): Record<string, unknown> {
+    return {
+      method: this.#method,
+      url: redactText(this.#url),
+      headers: redactHeaders(this.#headers),
+    };
+  }
+
+  [INSPECT](): Record<string, unknown> {
+    return this.toJSON();
+  }
 }
 
 /** A response: its status, headers (any case) and body text. */
@@ -148,6 +181,19 @@ export class CompatResponse implements HttpResponse {
 
   getUnderlyingObject(): UnderlyingRequest {
     return this.#underlying;
+  }
+
+  /** What `JSON.stringify` and `util.inspect` show: status, headers, body, secrets redacted. */
+  toJSON(): Record<string, unknown> {
+    return {
+      status: this.#status,
+      headers: redactHeaders(this.#headers),
+      body: redactText(this.#body),
+    };
+  }
+
+  [INSPECT](): Record<string, unknown> {
+    return this.toJSON();
   }
 }
 

@@ -4,9 +4,9 @@
  * of our `TusClient`. Options tus-js-client does not know are ignored, as it ignores them
  * (Uppy passes its own plugin options through).
  */
+import { checkCredentialOrigins, checkHeaderNames } from '../option-checks.js';
 import type { TusClientOptions } from '../options.js';
-import type { ProtocolName } from '../protocol/protocol-names.js';
-import { PROTOCOL_NAMES } from '../protocol/protocol-names.js';
+import { PROTOCOL_NAMES, type ProtocolName } from '../protocol/protocol-names.js';
 import type { DetailedError } from './detailed-error.js';
 import type { HttpStack, UploadOptions } from './types.js';
 
@@ -101,6 +101,16 @@ export function checkUploadOptions(
       throw new TypeError(`tus: the ${name} option must be a function, got ${typeof value}`);
     }
   }
+  for (const check of [
+    () => checkCredentialOrigins(options.sendCredentialsTo),
+    () => checkHeaderNames('sensitiveHeaders', options.sensitiveHeaders),
+  ]) {
+    try {
+      check();
+    } catch (error) {
+      throw new TypeError(`tus: ${(error as Error).message}`);
+    }
+  }
   const delays = options.retryDelays;
   if (delays != null && (!Array.isArray(delays) || delays.some((d) => !(Number(d) >= 0)))) {
     throw new TypeError(
@@ -133,6 +143,8 @@ export function toClientOptions(options: UploadOptions, hooks: ClientHooks): Tus
     addRequestId: options.addRequestId === true,
     overridePatchMethod: options.overridePatchMethod === true,
     ...(isProtocolName(options.protocol) ? { protocol: options.protocol } : {}),
+    ...(options.sendCredentialsTo == null ? {} : { sendCredentialsTo: options.sendCredentialsTo }),
+    ...(options.sensitiveHeaders == null ? {} : { sensitiveHeaders: options.sensitiveHeaders }),
     ...hooks,
   };
 }

@@ -8,6 +8,7 @@
 import { sleep } from '../abort.js';
 import { TusError } from '../errors/index.js';
 import type { RequestSettings, ResponseDetails } from '../types.js';
+import type { CredentialScope } from './credential-scope.js';
 import { DetailedError } from './detailed-error.js';
 import { CompatRequest, CompatResponse } from './http-objects.js';
 import { type ClientHooks, defaultOnShouldRetry } from './options.js';
@@ -31,14 +32,24 @@ export class RequestTrail {
   readonly #options: UploadOptions;
   readonly #signal: AbortSignal;
   readonly #abort: () => void;
+  readonly #scope: CredentialScope;
   readonly #byHeaders = new WeakMap<object, CompatRequest>();
   #recent: CompatRequest[] = [];
 
-  /** `abort` is what `req.abort()` does: abort the upload. */
-  constructor(options: UploadOptions, signal: AbortSignal, abort: () => void) {
+  /**
+   * `abort` is what `req.abort()` does: abort the upload. `scope` takes the credentials
+   * off each request to an origin that may not have them, after `onBeforeRequest`.
+   */
+  constructor(
+    options: UploadOptions,
+    signal: AbortSignal,
+    abort: () => void,
+    scope: CredentialScope,
+  ) {
     this.#options = options;
     this.#signal = signal;
     this.#abort = abort;
+    this.#scope = scope;
   }
 
   hooks(): ClientHooks {
@@ -62,6 +73,7 @@ export class RequestTrail {
     const underlying = req.getUnderlyingObject();
     underlying.withCredentials = settings.credentials === 'include';
     await this.#options.onBeforeRequest?.(req);
+    this.#scope.strip(url, headers);
     // What the code set on the "XHR" (Uppy: its withCredentials option) is what is sent.
     settings.credentials = underlying.withCredentials === true ? 'include' : 'same-origin';
   }

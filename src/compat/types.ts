@@ -89,6 +89,24 @@ export interface UploadOptions {
    * @default 30_000
    */
   stallTimeout?: number | undefined;
+  /**
+   * Ours: which origins receive the credential headers (`Authorization`, `Cookie`,
+   * `Proxy-Authorization` and the `sensitiveHeaders`), from `headers` or set in
+   * `onBeforeRequest`. `'endpoint-origin'`: only the origin of the `endpoint` (without one,
+   * of the `uploadUrl`, or of the URL given to `Upload.terminate`); an array of origins:
+   * those as well; `'any-origin'`: every request, as tus-js-client sends them. As our
+   * `sendCredentialsTo` (see docs/security.md).
+   * @default 'endpoint-origin'
+   * @example { sendCredentialsTo: ['https://storage.example.com'] }
+   */
+  sendCredentialsTo?: 'endpoint-origin' | 'any-origin' | readonly string[] | undefined;
+  /**
+   * Ours: more header names (case-insensitive) that are credentials, kept to the origins
+   * `sendCredentialsTo` allows, like `Authorization`.
+   * @default []
+   * @example { sensitiveHeaders: ['X-Api-Key'] }
+   */
+  sensitiveHeaders?: readonly string[] | undefined;
 }
 
 /** `defaultOptions`: every option, with the platform's httpStack, fileReader, urlStorage and fingerprint. */

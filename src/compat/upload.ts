@@ -8,6 +8,7 @@ import type { TusClientApi } from '../client-api.js';
 import { TusError } from '../errors/index.js';
 import type { TusClientOptions } from '../options.js';
 import type { InputOptions, UploadStats } from '../types.js';
+import { CredentialScope, credentialBase } from './credential-scope.js';
 import { DetailedError } from './detailed-error.js';
 import { CompatResponse, UnderlyingRequest } from './http-objects.js';
 import type { PreparedInput } from './input.js';
@@ -85,14 +86,27 @@ export class BaseUpload {
     await this.#forget();
   }
 
-  /** Deletes `url` from the server, with this upload's options (the entry's `terminate`). */
+  /**
+   * Deletes `url` from the server, with this upload's options (the entry's `terminate`);
+   * the credentials go where this upload's other requests may take them.
+   */
   #terminate(url: string): Promise<void> {
-    return terminateUpload(this.#platform, url, this.options);
+    return terminateUpload(this.#platform, url, this.options, this.#credentialBase());
+  }
+
+  /** The URL this upload's `headers` were given for (credential-scope.ts). */
+  #credentialBase(): string | null {
+    return credentialBase(this.options, this.options.uploadUrl);
   }
 
   async #run(generation: number, controller: AbortController): Promise<void> {
     const live = () => generation === this.#generation && !controller.signal.aborted;
-    const trail = new RequestTrail(this.options, controller.signal, () => void this.abort());
+    const trail = new RequestTrail(
+      this.options,
+      controller.signal,
+      () => void this.abort(),
+      new CredentialScope(this.#credentialBase(), this.options),
+    );
     let client: TusClientApi | undefined;
     try {
       if (!live()) return;
@@ -124,8 +138,10 @@ export class BaseUpload {
   async #plan(): Promise<{ endpoint: string; input: InputOptions }> {
     const o = this.options;
     if (this.file == null) throw new Error('tus: no file or stream to upload provided');
-    const endpoint = o.endpoint ?? this.url ?? o.uploadUrl;
-    if (endpoint == null || endpoint === '') {
+    // The client's endpoint: where uploads are created and OPTIONS asked, and the origin
+    // its credentials are for (the credential scope says the same for every request).
+    const endpoint = [o.endpoint, o.uploadUrl, this.url].find((url) => url != null && url !== '');
+    if (endpoint == null) {
       throw new Error('tus: neither an endpoint or an upload URL is provided');
     }
     const parallel = Number(o.parallelUploads ?? 1) > 1;
@@ -308,20 +324,31 @@ export class BaseUpload {
   }
 }
 
-/** `Upload.terminate`: DELETE `url`, retried by `retryDelays`; failures are `DetailedError`s. */
+/**
+ * `Upload.terminate`: DELETE `url`, retried by `retryDelays`; failures are `DetailedError`s.
+ * The credentials in `options` are for `base`: by default the `endpoint` among them, else
+ * `url` itself (the caller gave the headers with it).
+ */
 export async function terminateUpload(
   platform: CompatPlatform,
   url: string,
   options: UploadOptions,
+  base: string | null = credentialBase({ ...platform.defaults, ...options }, url),
 ): Promise<void> {
   const merged = { ...platform.defaults, ...options };
-  const trail = new RequestTrail(merged, new AbortController().signal, () => {});
-  const client = platform.createClient(url, toClientOptions(merged, trail.hooks()));
+  const trail = new RequestTrail(
+    merged,
+    new AbortController().signal,
+    () => {},
+    new CredentialScope(base, merged),
+  );
+  let client: TusClientApi | undefined;
   try {
+    client = platform.createClient(base ?? url, toClientOptions(merged, trail.hooks()));
     await client.deleteUpload(url);
   } catch (error) {
     throw trail.toDetailedError(error);
   } finally {
-    await client.close();
+    await client?.close();
   }
 }

@@ -1,5 +1,6 @@
 /** `Upload-Concat` building and parsing (tus concatenation extension). */
 import { TusProtocolError } from '../errors/index.js';
+import { redactText } from '../errors/redact.js';
 
 export type UploadConcat = { type: 'partial' } | { type: 'final'; urls: string[] };
 
@@ -13,7 +14,8 @@ export function buildConcatFinal(urls: readonly string[]): string {
   if (urls.length === 0) throw new RangeError('a final upload needs at least one partial URL');
   for (const url of urls) {
     if (url === '' || /\s/.test(url)) {
-      throw new RangeError(`partial upload URL ${JSON.stringify(url)} is empty or has spaces`);
+      const shown = JSON.stringify(redactText(url));
+      throw new RangeError(`partial upload URL ${shown} is empty or has spaces`);
     }
   }
   return `final;${urls.join(' ')}`;

@@ -12,15 +12,13 @@
 import { TusRedirectError, TusUnsafeUrlError } from '../errors/index.js';
 import type { ResolvedClientOptions } from '../options.js';
 import { describeStatus } from '../protocol/constants.js';
+import {
+  mayCarryCredentials,
+  sensitiveNames,
+  trustedOrigins,
+} from '../protocol/credential-rule.js';
 import { displayUrl } from '../protocol/location.js';
 import type { HttpResponse } from '../transport/http-transport.js';
-
-/** Headers that are credentials whatever `sensitiveHeaders` says (lower-case). */
-export const CREDENTIAL_HEADERS: readonly string[] = [
-  'authorization',
-  'cookie',
-  'proxy-authorization',
-];
 
 /** Statuses that redirect a request elsewhere. */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -36,12 +34,8 @@ export class CredentialPolicy {
     options: Pick<ResolvedClientOptions, 'sendCredentialsTo' | 'sensitiveHeaders'>,
   ) {
     this.#endpoint = new URL(endpoint);
-    const to = options.sendCredentialsTo;
-    this.#trusted =
-      to === 'any-origin'
-        ? undefined
-        : new Set([this.#endpoint.origin, ...(to === 'endpoint-origin' ? [] : to)]);
-    this.#sensitive = new Set([...CREDENTIAL_HEADERS, ...options.sensitiveHeaders]);
+    this.#trusted = trustedOrigins(endpoint, options.sendCredentialsTo);
+    this.#sensitive = sensitiveNames(options.sensitiveHeaders);
   }
 
   /** Throws a `TusUnsafeUrlError` when a request to `url` would downgrade https to http. */
@@ -57,7 +51,7 @@ export class CredentialPolicy {
 
   /** `headers`, less the credentials when `url` is on an origin that may not have them. */
   headersFor(url: string, headers: Record<string, string>): Record<string, string> {
-    if (this.#trusted === undefined || this.#trusted.has(originOf(url))) return headers;
+    if (mayCarryCredentials(url, this.#trusted)) return headers;
     const kept: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
       if (!this.#sensitive.has(name.toLowerCase())) kept[name] = value;
@@ -75,14 +69,6 @@ export class CredentialPolicy {
       `${method} ${shown}: ${describeStatus(response.status)}${where}; redirects are not followed (the request would carry the upload elsewhere): give the client the final URL`,
       { method, url: shown, status: response.status, responseHeaders: response.headers, location },
     );
-  }
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return 'null';
   }
 }
 

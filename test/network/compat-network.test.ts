@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CredentialScope } from '../../src/compat/credential-scope.js';
 import { RequestTrail } from '../../src/compat/request-trail.js';
 import type { HttpRequest } from '../../src/index.tus-js-client.node.js';
 import type { RequestSettings } from '../../src/types.js';
@@ -57,6 +58,7 @@ describe('the compat face: withCredentials', () => {
       },
       new AbortController().signal,
       () => {},
+      new CredentialScope('https://tus.example/files', {}),
     );
     const settings: RequestSettings = { credentials: start };
     await trail.hooks().beforeRequest?.('PATCH', 'https://tus.example/files/1', {}, settings);
