@@ -179,6 +179,31 @@ describe('our server: one upload, one set of rules across tus and the draft', ()
     });
   }
 
+  it('a draft creation whose body fails its Content-Digest is 400 naming the upload, kept without the body', async () => {
+    const refused = await draft('POST', server.endpoint, {
+      headers: { 'Upload-Complete': '?1', 'Content-Digest': `sha-256=:${sha256('other')}:` },
+      body: 'abcde',
+    });
+    assert.equal(refused.status, 400, refused.body);
+    assert.equal(refused.headers['upload-offset'], '0');
+    assert.equal(refused.interim[0]?.headers.location, refused.headers.location);
+    const url = absolute(refused.headers.location);
+    const head = await draft('HEAD', url);
+    assert.equal(head.status, 204);
+    assert.equal(head.headers['upload-offset'], '0');
+    const again = await draft('PATCH', url, {
+      headers: {
+        ...PARTIAL,
+        'Upload-Complete': '?1',
+        'Upload-Offset': '0',
+        'Content-Digest': `sha-256=:${sha256('abcde')}:`,
+      },
+      body: 'abcde',
+    });
+    assert.equal(again.status, 200, again.body);
+    assert.deepEqual(finished, [idOf(url)]);
+  });
+
   it('interop 8: a completing append whose Content-Length passes the length removes the upload too', async () => {
     const created = await draft('POST', server.endpoint, {
       headers: { 'Upload-Complete': '?0', 'Upload-Length': '3' },
