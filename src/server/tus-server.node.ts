@@ -92,7 +92,11 @@ export class TusServer {
     return this.#ready;
   }
 
-  /** A `node:http` request listener: `createServer((req, res) => tus.handle(req, res))`. */
+  /**
+   * A `node:http` request listener: `createUploadHttpServer((req, res) => tus.handle(req, res))`
+   * (a server made otherwise: `configureUploadHttpServer(server)`, so that Node does not cut a
+   * body still moving after 300 s).
+   */
   handle(req: IncomingMessage, res: ServerResponse): void {
     const work = this.#serve(req, res).finally(() => this.#inFlight.delete(work));
     this.#inFlight.add(work);
