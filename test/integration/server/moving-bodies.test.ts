@@ -82,6 +82,9 @@ describe('our server: a moving body is never cut, a stalled one is', () => {
     const given = configureUploadHttpServer(createServer());
     assert.equal(given.requestTimeout, 0);
     assert.equal(given.headersTimeout, 60_000);
+    const bare = createServer({ requestTimeout: 0 });
+    assert.equal(bare.headersTimeout, 0, 'Node turns headersTimeout off with requestTimeout 0');
+    assert.equal(configureUploadHttpServer(bare).headersTimeout, 60_000);
     const own = createTusServer({ directory, path: '/files' });
     try {
       await own.listen(0, '127.0.0.1');
