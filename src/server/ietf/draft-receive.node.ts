@@ -145,8 +145,13 @@ export async function receiveDraftBody(
   const size = start + written;
   // A completing body fully received completes the upload before its offset is recorded:
   // no record says complete before the digests were checked. One that ends short of the
-  // declared length is recorded as it is; the caller refuses the completion.
-  if (completion !== undefined && ended && (length === undefined || length === size)) {
+  // declared length is recorded as it is; the caller refuses the completion. A cut body
+  // completes nothing, unless it reached a tus upload's length (complete by tus's rule):
+  // then the request's digests are checked all the same.
+  const completes = ended
+    ? length === undefined || length === size
+    : upload.length !== undefined && size >= upload.length;
+  if (completion !== undefined && completes) {
     const completed = await completeDraft(context, { ...upload, offset: size }, completion);
     return { upload: completed.upload, ended, completed };
   }
