@@ -11,6 +11,7 @@ import { type AddressInfo, connect, createServer, type Server, type Socket } fro
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TusClient, TusProxyError } from '../../src/index.node.js';
+import { openTunnel, proxyRoute } from '../../src/transport/proxy-tunnel.node.js';
 import { privatePki } from './helpers/pki.js';
 import { patternBytes, type StartedServer, startServer } from './helpers/servers.js';
 
@@ -248,6 +249,17 @@ describe('a proxy that trickles its answer: the tunnel closed when given up', {
       await within(proxy.connections[0]!.closed, 10_000, 'the tunnel still open');
     } finally {
       await client.close();
+      await proxy.close();
+    }
+  });
+
+  it('the CONNECT exchange has a deadline: a trickle does not extend it', async () => {
+    const proxy = await scriptedProxy(trickling(HEAD));
+    try {
+      const route = proxyRoute(proxy.url);
+      await assert.rejects(openTunnel(route, '127.0.0.1', 9, {}, 1000), /within 1000 ms/);
+      await within(proxy.connections[0]!.closed, 10_000, 'the tunnel still open');
+    } finally {
       await proxy.close();
     }
   });

@@ -38,5 +38,7 @@ describe('readConnectAnswer', () => {
     assert.equal(read(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(20_000)}`).kind, 'too-large');
     assert.equal(read(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(20_000)}\r\n\r\n`).kind, 'too-large');
     assert.equal(read('HTTP/1.1 200 OK\r\r\r\r').kind, 'incomplete');
+    // A bare CR is no line ending (RFC 9112 §2.2): not part of a status line either.
+    assert.equal(read('HTTP/1.1 200 OK\r\r\n\r\n').kind, 'not-http');
   });
 });
