@@ -8,13 +8,15 @@
  * - save: a temp copy of the info file, fsynced, renamed over the old one, then the folder
  *   fsynced (the fsyncs when `fsync` is on);
  * - remove: the info file first (from then on the upload is gone), then the data file;
- * - a PATCH's bytes are fsynced before the info file records them (receive-bytes.node.ts).
+ * - a PATCH's bytes are fsynced before the info file records them (receive-bytes.node.ts);
+ * - start: the folder is created if need be, and the folder above it fsynced (and above each
+ *   folder created with it), so that the folder's own entry survives a power loss too.
  *
  * Records are cached in memory (bounded, least recently used first out); one process owns
  * the folder.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { RecordCache } from './record-cache.js';
 import { isMissing, type StoreFileHandle, type StoreFileSystem } from './store-fs.node.js';
 import { isUploadId, type StoredUpload } from './upload-record.js';
@@ -221,9 +223,29 @@ export class FileStore {
     if (this.#fsync) await handle.datasync();
   }
 
-  /** fsync of the folder: renames, creations and removals in it survive a power loss. */
-  async syncDirectory(): Promise<void> {
-    const handle = await this.fs.open(this.directory, 'r');
+  /**
+   * Creates the folder (and its parents) when missing. With `fsync` on, the folder above it
+   * is fsynced, and the one above each folder created with it: a folder's entry is durable
+   * only then, and without it every upload inside would vanish with a power loss. The parent
+   * is fsynced even when the folder exists, as a process that died after creating it may
+   * have left its entry unsynced.
+   */
+  async prepareDirectory(): Promise<void> {
+    const created: string[] = [];
+    for (let folder = this.directory; ; folder = dirname(folder)) {
+      if (await this.#exists(folder)) break;
+      created.push(folder);
+      if (dirname(folder) === folder) break;
+    }
+    await this.fs.mkdir(this.directory);
+    if (!this.#fsync) return;
+    const parents = new Set([dirname(this.directory), ...created.map((folder) => dirname(folder))]);
+    for (const parent of parents) await this.syncDirectory(parent);
+  }
+
+  /** fsync of a folder (the store's by default): renames, creations and removals in it survive a power loss. */
+  async syncDirectory(directory = this.directory): Promise<void> {
+    const handle = await this.fs.open(directory, 'r');
     try {
       await handle.sync();
     } finally {
@@ -285,6 +307,16 @@ export class FileStore {
       if (isMissing(error)) {
         throw new ConcatenationError(`partial upload ${id} is gone`, id, { cause: error });
       }
+      throw error;
+    }
+  }
+
+  async #exists(path: string): Promise<boolean> {
+    try {
+      await this.fs.stat(path);
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
       throw error;
     }
   }
