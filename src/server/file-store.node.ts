@@ -131,11 +131,20 @@ export class FileStore {
     return { ...record };
   }
 
-  /** A new, empty upload: its data file, then its info file. */
+  /**
+   * A new, empty upload: its data file, then its info file. When the info file cannot be
+   * saved, the data file goes again (with the info file, if it was renamed into place before
+   * the folder's fsync failed): without a record nothing would ever remove it.
+   */
   async create(record: StoredUpload): Promise<void> {
     const handle = await this.fs.open(this.dataPath(record.id), 'wx');
-    await handle.close();
-    await this.save(record);
+    try {
+      await handle.close();
+      await this.save(record);
+    } catch (error) {
+      await this.remove(record.id).catch(() => {});
+      throw error;
+    }
   }
 
   /** Replaces the info file atomically (and durably when `fsync` is on). */
