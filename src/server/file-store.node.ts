@@ -4,9 +4,10 @@
  *
  * Order of writes, so that a process killed at any point leaves info and data agreeing
  * (see `store-recovery.node.ts` for what the start makes of it):
- * - create: the empty data file, then the info file;
+ * - create: the empty data file, then the info file (both go again when that save fails);
  * - save: a temp copy of the info file, fsynced, renamed over the old one, then the folder
- *   fsynced (the fsyncs when `fsync` is on);
+ *   fsynced (the fsyncs when `fsync` is on); the record is answered from then on; when the
+ *   folder's fsync fails, the record it replaced is answered until a save gets through;
  * - remove: the info file first (from then on the upload is gone), then the data file;
  * - a PATCH's bytes are fsynced before the info file records them (receive-bytes.node.ts);
  * - start: the folder is created if need be, and the folder above it fsynced (and above each
@@ -71,6 +72,12 @@ export class FileStore {
   readonly #cache: RecordCache<StoredUpload>;
   readonly #reads = new Map<string, Set<Read>>();
   readonly #removing = new Set<string>();
+  /**
+   * Uploads whose new record was renamed into place but whose folder fsync then failed: the
+   * new record is visible, not durable, and a power loss may take it. Until a save of the
+   * upload gets through, the record it replaced (the last one made durable) is answered.
+   */
+  readonly #pinned = new Map<string, StoredUpload>();
 
   constructor(directory: string, settings: FileStoreSettings) {
     this.directory = directory;
@@ -108,6 +115,8 @@ export class FileStore {
   /** The record of `id`, `undefined` when there is none (or it is unreadable). */
   async get(id: string): Promise<StoredUpload | undefined> {
     if (!isUploadId(id) || this.#removing.has(id)) return undefined;
+    const pinned = this.#pinned.get(id);
+    if (pinned !== undefined) return { ...pinned };
     const cached = this.#cache.get(id);
     if (cached !== undefined) return { ...cached };
     const read: Read = { stale: false, removed: false };
@@ -140,7 +149,7 @@ export class FileStore {
     const handle = await this.fs.open(this.dataPath(record.id), 'wx');
     try {
       await handle.close();
-      await this.save(record);
+      await this.#save(record, undefined);
     } catch (error) {
       await this.remove(record.id).catch(() => {});
       throw error;
@@ -149,6 +158,23 @@ export class FileStore {
 
   /** Replaces the info file atomically (and durably when `fsync` is on). */
   async save(record: StoredUpload): Promise<void> {
+    const previous = this.#fsync ? await this.#lastDurable(record.id) : undefined;
+    await this.#save(record, previous);
+  }
+
+  /** The record of `id` as last made durable (or read from disk), not cached anew. */
+  async #lastDurable(id: string): Promise<StoredUpload | undefined> {
+    const known = this.#pinned.get(id) ?? this.#cache.get(id);
+    if (known !== undefined) return known;
+    try {
+      return parseRecord(await this.fs.readFile(this.infoPath(id)), id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `save`, told the record being replaced (`undefined` for a new upload). */
+  async #save(record: StoredUpload, previous: StoredUpload | undefined): Promise<void> {
     const target = this.infoPath(record.id);
     const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
     const text = Buffer.from(JSON.stringify(record));
@@ -169,14 +195,28 @@ export class FileStore {
       throw error;
     }
     for (const read of this.#reads.get(record.id) ?? []) read.stale = true;
+    if (this.#fsync) {
+      try {
+        await this.syncDirectory();
+      } catch (error) {
+        if (previous === undefined) {
+          this.#cache.delete(record.id);
+        } else {
+          this.#pinned.set(record.id, { ...previous });
+          this.#cache.set(record.id, { ...previous });
+        }
+        throw error;
+      }
+    }
+    this.#pinned.delete(record.id);
     this.#cache.set(record.id, { ...record });
-    if (this.#fsync) await this.syncDirectory();
   }
 
   /** Removes upload `id`: its info file first (the upload is gone from then on), then its bytes. */
   async remove(id: string): Promise<void> {
     this.#removing.add(id);
     this.#cache.delete(id);
+    this.#pinned.delete(id);
     for (const read of this.#reads.get(id) ?? []) read.removed = true;
     try {
       await this.#unlink(this.infoPath(id));
