@@ -240,8 +240,12 @@ export class FileStore {
   /**
    * Opens the data file for writing at `offset`, first cutting anything past it. A file
    * shorter than `offset` is an error: the caller lowers the record first (never pads).
+   * A pinned upload's record is made durable again first: the bytes to cut may be the ones a
+   * newer record on disk (not durable, but it may survive a power loss) claims.
    */
   async openAt(id: string, offset: number): Promise<StoreFileHandle> {
+    const pinned = this.#pinned.get(id);
+    if (pinned !== undefined) await this.#save(pinned, pinned);
     const handle = await this.fs.open(this.dataPath(id), 'r+');
     try {
       const { size } = await handle.stat();

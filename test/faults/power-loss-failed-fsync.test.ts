@@ -4,7 +4,8 @@
  * answered 500 to that PATCH, yet went on answering the new offset (from its cache, or from
  * the file) to a HEAD: a client told "complete" that way was then left with an incomplete
  * upload by the next power cut. Now the store answers from the record it last made durable
- * until a save of that upload gets through.
+ * until a save of that upload gets through, and makes that record the one on disk again
+ * before a PATCH cuts bytes the newer one claims.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -85,6 +86,29 @@ describe('power loss after a failed folder fsync', () => {
       assert.equal(await offsetOf(url), '10');
     } finally {
       await second.stop();
+    }
+  });
+
+  it('a PATCH on such an upload makes its durable record the one on disk before cutting bytes', async () => {
+    const disk = new PowerLossFs(seededRandom(9), ['/disk']);
+    const faults = failingFolderSync(disk.view());
+    const server = await start(faults.fs);
+    try {
+      const url = await create(server.endpoint, { 'Upload-Length': '10' });
+      const id = url.split('/').pop() ?? '';
+      assert.equal((await patch(url, 0, 'abcde')).status, 204);
+      faults.failing = true;
+      assert.equal((await patch(url, 5, 'fghij')).status, 500);
+      faults.failing = false;
+      // From the durable offset again; a wrong checksum: the bytes are cut back, not kept.
+      const wrong = { 'Upload-Checksum': `sha1 ${Buffer.alloc(20).toString('base64')}` };
+      assert.equal((await patch(url, 5, 'fghij', wrong)).status, 460);
+      disk.cut(1); // every change not yet durable survives, the newer record's rename too
+      const record = JSON.parse(disk.content(`${FOLDER}/${id}.json`)?.toString() ?? '{}');
+      const data = disk.content(`${FOLDER}/${id}`) ?? Buffer.alloc(0);
+      assert.ok(record.offset <= data.length, `record ${record.offset}, data ${data.length}`);
+    } finally {
+      await server.stop();
     }
   });
 
