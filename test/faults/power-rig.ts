@@ -15,6 +15,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import {
   createTusServer,
   type RecoveryReport,
+  type StoreFileSystem,
   type TusServer,
   type TusServerOptions,
 } from '../../src/server/index.js';
@@ -29,7 +30,12 @@ export interface RigHooks {
   nextCountdown(): number;
   /** The share of volatile changes that survive the next cut. */
   nextKeep(): number;
+  /** What each instance stores through, made of a view of the disk (the view itself by default). */
+  fileSystem?(view: StoreFileSystem): StoreFileSystem;
 }
+
+/** Starts in a row that may fail (a disk with faults fails a recovery now and then). */
+const MAX_FAILED_STARTS = 50;
 
 interface Instance {
   server: TusServer;
@@ -51,7 +57,10 @@ export class PowerRig {
   #recovering = false;
   /** Errors of a live instance that were not caused by a cut (a bug to look at). */
   readonly serverErrors: unknown[] = [];
-  /** A recovery that failed without a cut: fatal for the run. */
+  /** Starts whose recovery failed without a cut (a disk fault); the rig starts again. */
+  failedStarts = 0;
+  #failedInARow = 0;
+  /** A recovery that kept failing without a cut: fatal for the run. */
   fatal: unknown;
   endpoint = '';
 
@@ -151,28 +160,36 @@ export class PowerRig {
     const server = createTusServer({
       ...this.#options,
       directory: this.directory,
-      fileSystem: disk.view(),
+      fileSystem: this.#hooks.fileSystem?.(disk.view()) ?? disk.view(),
       onError: (error) => {
         if (this.#generation === generation) this.serverErrors.push(error);
       },
     });
     if (this.#generation !== generation) return; // cut during the constructor's first call
-    const ready = server.ready().then(
+    const instance: Instance = { server, ready: Promise.resolve(false) };
+    instance.ready = server.ready().then(
       (report) => {
         if (this.#generation !== generation) return false;
         this.#recovering = false;
+        this.#failedInARow = 0;
         this.#hooks.afterRecovery(report);
         return true;
       },
       (error: unknown) => {
-        if (this.#generation === generation) {
-          this.#recovering = false;
+        if (this.#generation !== generation) return false;
+        this.#recovering = false;
+        this.failedStarts++;
+        if (++this.#failedInARow >= MAX_FAILED_STARTS) {
           this.fatal ??= error;
+        } else if (this.#instance === instance) {
+          // As an operator would: start again on the same disk.
+          this.#instance = undefined;
+          setImmediate(() => this.#boot());
         }
         return false;
       },
     );
-    this.#instance = { server, ready };
+    this.#instance = instance;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();
