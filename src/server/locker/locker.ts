@@ -37,8 +37,9 @@ export interface LockLease {
   readonly signal: AbortSignal;
   /**
    * Extends the lease by the locker's lease time. Lockers renew held leases on their own;
-   * this is for a holder that wants to know now. Throws `TusLockError` (`stopped`, with
-   * `stopReason` `lost`) when the lease is no longer this holder's, and aborts `signal`.
+   * this is for a holder that wants to know now. Throws `TusLockError`: `stopped` with
+   * `stopReason` `lost` when the lease is no longer this holder's (and aborts `signal`), or
+   * `released` after `release()`; `unavailable` when the backend cannot be reached.
    */
   renew(): Promise<void>;
   /** Lets the next request in; calling it again does nothing; never throws. */

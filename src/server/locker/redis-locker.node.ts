@@ -116,7 +116,13 @@ export class RedisLocker implements Locker {
       if (!turn.controller.signal.aborted) turn.controller.abort('lost' satisfies LeaseEnd);
     };
     const renew = async (): Promise<void> => {
-      if (released) return;
+      if (released) {
+        throw new TusLockError(`the lease on upload ${turn.id} was released`, {
+          failure: 'stopped',
+          uploadId: turn.id,
+          stopReason: 'released',
+        });
+      }
       let answer: unknown;
       try {
         answer = await commands.eval(RENEW, 1, key, token, String(leaseMs));
