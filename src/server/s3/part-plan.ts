@@ -25,14 +25,19 @@ export interface PartPlanOptions {
   maxUploadSize: number;
 }
 
+/** How many base-sized parts 10,000 growing parts hold (1,000 × (1 + 2 + … + 512)). */
+const GROWING_SLOTS = PARTS_PER_SIZE * (2 ** (MAX_PARTS / PARTS_PER_SIZE) - 1);
+
 /**
- * The base part size of a new upload: the preferred size, raised so that `length` (or,
- * with `equalParts` and no length, `maxUploadSize`) fits in 10,000 parts.
+ * The base part size of a new upload: the preferred size, raised so that `length` fits in
+ * 10,000 parts, or without a length `maxUploadSize` does (in parts of one size with
+ * `equalParts`, else in parts that grow).
  */
 export function basePartSize(length: number | undefined, options: PartPlanOptions): number {
   const preferred = Math.max(MIN_PART_SIZE, Math.ceil(options.partSize / MIB) * MIB);
-  const total = length ?? (options.equalParts ? options.maxUploadSize : 0);
-  const needed = Math.ceil(Math.ceil(total / MAX_PARTS) / MIB) * MIB;
+  const total = length ?? options.maxUploadSize;
+  const slots = length === undefined && !options.equalParts ? GROWING_SLOTS : MAX_PARTS;
+  const needed = Math.ceil(Math.ceil(total / slots) / MIB) * MIB;
   return Math.min(MAX_PART_SIZE, Math.max(preferred, needed));
 }
 
