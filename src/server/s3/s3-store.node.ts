@@ -267,9 +267,11 @@ export class S3Store implements ConcatenatingStore, ReadableStore {
 }
 
 /**
- * An `UploadStore` on S3 or an S3-compatible service.
+ * An `UploadStore` on S3 or an S3-compatible service (the server takes it in a later step;
+ * see docs/server.md).
  * @example
- * const tus = createTusServer({ store: s3Store({ bucket: 'uploads', endpoint: 'http://127.0.0.1:9000' }) });
+ * const store = s3Store({ bucket: 'uploads', endpoint: 'http://127.0.0.1:9000' });
+ * await store.start(); // the bucket exists and the credentials are taken
  */
 export function s3Store(options: S3StoreOptions): S3Store {
   return new S3Store(options);
