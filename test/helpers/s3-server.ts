@@ -100,6 +100,8 @@ export interface S3FaultProxy {
   failNext(match: (method: string, url: URL) => boolean, skip: number, count: number): void;
   /** How many calls were failed so far. */
   readonly failed: number;
+  /** Every call that went through: method, path, query and the request body's size. */
+  readonly calls: { method: string; path: string; query: string; bytes: number }[];
   close(): Promise<void>;
 }
 
@@ -115,8 +117,19 @@ export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
     | { match: (method: string, url: URL) => boolean; skip: number; left: number }
     | undefined;
   let failed = 0;
+  const calls: S3FaultProxy['calls'] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
+    const call = {
+      method: req.method ?? '',
+      path: decodeURIComponent(url.pathname),
+      query: url.search,
+      bytes: 0,
+    };
+    calls.push(call);
+    req.on('data', (data: Buffer) => {
+      call.bytes += data.length;
+    });
     const matched = rule !== undefined && rule.left > 0 && rule.match(req.method ?? '', url);
     if (matched && rule !== undefined && rule.skip > 0) rule.skip--;
     else if (matched && rule !== undefined) {
@@ -160,6 +173,7 @@ export async function startS3FaultProxy(target: string): Promise<S3FaultProxy> {
     get failed() {
       return failed;
     },
+    calls,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

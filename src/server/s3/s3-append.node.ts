@@ -17,7 +17,7 @@ import type {
   UploadRecord,
 } from '../store/upload-store.js';
 import { PartWriter, type S3Base, withExpiresAt } from './s3-parts.node.js';
-import type { S3Record } from './s3-record.js';
+import { MAX_TAIL_PIECES, type S3Record } from './s3-record.js';
 
 interface Reading {
   received: number;
@@ -49,7 +49,6 @@ export async function appendToS3(
   const algorithms = input.checksum?.algorithms ?? [];
   const hashes = algorithms.map((algorithm) => [algorithm, createHash(algorithm)] as const);
   const writer = new PartWriter(base, record, 'append');
-  await writer.write(await base.tailBytes(record, 'append'));
   const reading = await readBody(input, room, writer, hashes);
   const digests = new Map<ChecksumAlgorithm, string>(
     hashes.map(([algorithm, hash]) => [algorithm, hash.digest('base64')]),
@@ -147,9 +146,10 @@ function commitUpload(upload: UploadRecord, offset: number, input: AppendInput):
 }
 
 /**
- * Records the bytes read: the staged parts, then the rest as waiting bytes (or, once the
- * upload is complete, as its last part, finishing it), then the record; the old waiting
- * bytes are removed last. A failure records what is durable (`keepOnFailure`) and is thrown.
+ * Records the bytes read: the staged parts, then the rest as a new piece of waiting bytes
+ * (or, once the upload is complete, as its last part, finishing it), then the record; waiting
+ * pieces the record no longer names are removed last. A failure records what is durable
+ * (`keepOnFailure`) and is thrown.
  */
 async function commit(
   base: S3Base,
@@ -158,28 +158,24 @@ async function commit(
   next: UploadRecord,
   keepOnFailure: boolean,
 ): Promise<UploadRecord> {
-  const id = next.id;
-  const oldTail = record.s3.tail;
+  const oldTails = record.s3.tails;
   const state = { ...record.s3, parts: [...record.s3.parts, ...writer.staged] };
   const done: S3Record = { ...record, upload: next, s3: state };
-  const rest = writer.leftover();
   try {
-    if (next.length !== undefined && next.offset >= next.length) {
-      await base.finish(done, rest, 'append');
-    } else if (rest.length > 0) {
-      state.tail = await base.putTail(done, rest, 'append');
-      state.nextGeneration = state.tail.generation + 1;
-    } else {
-      state.tail = undefined;
+    const complete = next.length !== undefined && next.offset >= next.length;
+    if (complete || (writer.waitingKept && oldTails.length >= MAX_TAIL_PIECES)) {
+      await writer.absorbWaiting();
     }
+    const rest = writer.leftover();
+    const kept = writer.waitingKept ? [...oldTails] : [];
+    if (complete) await base.finish(done, rest, 'append');
+    else state.tails = rest.length > 0 ? [...kept, await base.putTail(done, rest, 'append')] : kept;
     await base.saveRecord(done, 'append');
   } catch (error) {
     if (keepOnFailure) await keepStaged(base, record, writer, undefined);
     throw error;
   }
-  if (oldTail !== undefined && state.tail?.generation !== oldTail.generation) {
-    await base.deleteKey(base.keys(id).tail(oldTail.generation), id, true);
-  }
+  await base.dropTails(next.id, oldTails, state.tails);
   return next;
 }
 
@@ -194,23 +190,17 @@ async function keepStaged(
   writer: PartWriter,
   input: AppendInput | undefined,
 ): Promise<void> {
+  // A part was cut, so the waiting pieces were read into it: the record names none now.
   if (writer.staged.length === 0) return;
-  const oldTail = record.s3.tail;
   const parts = [...record.s3.parts, ...writer.staged];
   const offset = parts.reduce((sum, part) => sum + part.size, 0);
   const upload =
     input === undefined ? { ...record.upload, offset } : commitUpload(record.upload, offset, input);
-  const kept: S3Record = { ...record, upload, s3: { ...record.s3, parts, tail: undefined } };
+  const kept: S3Record = { ...record, upload, s3: { ...record.s3, parts, tails: [] } };
   try {
     await base.saveRecord(kept, 'append');
   } catch {
     return;
   }
-  if (oldTail !== undefined) {
-    await base.deleteKey(
-      base.keys(record.upload.id).tail(oldTail.generation),
-      record.upload.id,
-      true,
-    );
-  }
+  await base.dropTails(record.upload.id, record.s3.tails, []);
 }

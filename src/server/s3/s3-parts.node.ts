@@ -17,6 +17,8 @@ import {
   type S3Part,
   type S3Record,
   serializeS3Record,
+  storedBytes,
+  type TailPiece,
 } from './s3-record.js';
 
 /** What the store's pieces share: the connection, the options, the record's I/O. */
@@ -135,37 +137,52 @@ export class S3Base {
     return { number, size: bytes.length, etag: answer.ETag ?? '' };
   }
 
-  /** The waiting bytes of `record` (none when it has none). */
+  /** The waiting bytes of `record`, its pieces joined (none when it has none). */
   async tailBytes(record: S3Record, operation: StoreOperation): Promise<Buffer> {
-    const tail = record.s3.tail;
-    if (tail === undefined || tail.size === 0) return Buffer.alloc(0);
     const id = record.upload.id;
-    const bytes = await this.send(
-      'GetObject of waiting bytes',
-      operation,
-      id,
-      async (sdk, bucket) => {
-        const answer = await this.connection.client.send(
-          new sdk.GetObjectCommand({ Bucket: bucket, Key: this.keys(id).tail(tail.generation) }),
-        );
-        return bodyBytes(answer.Body);
-      },
-    );
-    if (bytes.length !== tail.size) {
-      throw new TusStoreError(
-        `the waiting bytes of upload ${id} hold ${bytes.length} bytes, the record says ${tail.size}`,
-        { operation, uploadId: id },
+    const pieces: Buffer[] = [];
+    for (const piece of record.s3.tails) {
+      if (piece.size === 0) continue;
+      const bytes = await this.send(
+        'GetObject of waiting bytes',
+        operation,
+        id,
+        async (sdk, bucket) => {
+          const answer = await this.connection.client.send(
+            new sdk.GetObjectCommand({ Bucket: bucket, Key: this.keys(id).tail(piece.generation) }),
+          );
+          return bodyBytes(answer.Body);
+        },
       );
+      if (bytes.length !== piece.size) {
+        throw new TusStoreError(
+          `waiting bytes ${piece.generation} of upload ${id} hold ${bytes.length} bytes, the record says ${piece.size}`,
+          { operation, uploadId: id },
+        );
+      }
+      pieces.push(bytes);
     }
-    return bytes;
+    return Buffer.concat(pieces);
   }
 
-  /** Writes `bytes` as the next generation of waiting bytes; returns it for the record. */
-  async putTail(
-    record: S3Record,
-    bytes: Buffer,
-    operation: StoreOperation,
-  ): Promise<{ generation: number; size: number }> {
+  /** Deletes the pieces of waiting bytes in `old` that `kept` does not name (failures ignored). */
+  async dropTails(
+    id: string,
+    old: readonly TailPiece[],
+    kept: readonly TailPiece[],
+  ): Promise<void> {
+    const keep = new Set(kept.map((piece) => piece.generation));
+    for (const piece of old) {
+      if (!keep.has(piece.generation))
+        await this.deleteKey(this.keys(id).tail(piece.generation), id, true);
+    }
+  }
+
+  /**
+   * Writes `bytes` as the next piece of waiting bytes and moves `record.s3.nextGeneration` on;
+   * returns the piece for the record.
+   */
+  async putTail(record: S3Record, bytes: Buffer, operation: StoreOperation): Promise<TailPiece> {
     const id = record.upload.id;
     const generation = record.s3.nextGeneration;
     await this.send('PutObject of waiting bytes', operation, id, (sdk, bucket) =>
@@ -178,6 +195,7 @@ export class S3Base {
         }),
       ),
     );
+    record.s3.nextGeneration = generation + 1;
     return { generation, size: bytes.length };
   }
 
@@ -223,7 +241,7 @@ export class S3Base {
       );
     }
     record.s3.finished = true;
-    record.s3.tail = undefined;
+    record.s3.tails = [];
   }
 
   /** Aborts multipart upload `multipartId` of `id` (gone already is fine). */
@@ -259,8 +277,10 @@ export class S3Base {
 
 /**
  * Cuts bytes into parts as they come and uploads each once full; what does not fill a part
- * stays in memory (`leftover()`). Parts uploaded here are not part of the upload until the
- * caller records them (`staged`).
+ * stays in memory (`leftover()`). The record's waiting bytes come first: they are read only
+ * when a part fills (or `absorbWaiting()` is called), so an append that fills no part reads
+ * nothing back. Parts uploaded here are not part of the upload until the caller records them
+ * (`staged`).
  */
 export class PartWriter {
   readonly staged: S3Part[] = [];
@@ -269,16 +289,33 @@ export class PartWriter {
   readonly #operation: StoreOperation;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
+  /** Bytes of the record's waiting pieces not read yet (0 once absorbed). */
+  #waiting: number;
 
   constructor(base: S3Base, record: S3Record, operation: StoreOperation) {
     this.#base = base;
     this.#record = record;
     this.#operation = operation;
+    this.#waiting = storedBytes({ ...record.s3, parts: [] });
+  }
+
+  /** Whether the record's waiting pieces are still where they were (not read into a part). */
+  get waitingKept(): boolean {
+    return this.#waiting > 0;
   }
 
   /** The number of the next part. */
   get nextNumber(): number {
     return this.#record.s3.parts.length + this.staged.length + 1;
+  }
+
+  /** Reads the record's waiting pieces in front of the bytes written so far. */
+  async absorbWaiting(): Promise<void> {
+    if (this.#waiting === 0) return;
+    const bytes = await this.#base.tailBytes(this.#record, this.#operation);
+    this.#pending.unshift(bytes);
+    this.#pendingBytes += bytes.length;
+    this.#waiting = 0;
   }
 
   async write(bytes: Uint8Array): Promise<void> {
@@ -288,7 +325,8 @@ export class PartWriter {
     const { partSize, growing } = this.#record.s3;
     for (;;) {
       const size = partSizeOf(this.nextNumber, partSize, growing);
-      if (this.#pendingBytes < size) return;
+      if (this.#waiting + this.#pendingBytes < size) return;
+      await this.absorbWaiting();
       if (this.nextNumber > MAX_PARTS) {
         throw new TusStoreError(
           `upload ${this.#record.upload.id} would need more than ${MAX_PARTS} S3 parts`,
@@ -306,7 +344,7 @@ export class PartWriter {
     }
   }
 
-  /** The bytes after the last staged part. */
+  /** The bytes after the last staged part (without the waiting pieces while `waitingKept`). */
   leftover(): Buffer {
     return Buffer.concat(this.#pending, this.#pendingBytes);
   }

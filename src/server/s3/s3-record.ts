@@ -8,9 +8,12 @@
  * Keys, for upload `id` and the store's `prefix`:
  * - `<prefix><id>`: the finished upload, one ordinary object (the multipart upload's key);
  * - `<prefix><id>.info`: this record (JSON);
- * - `<prefix><id>.part.<n>`: bytes that do not fill a part yet, generation `n`. Each append
- *   that changes them writes generation `n + 1` before the record names it, then removes
- *   generation `n`, so a crash between two steps never leaves a record naming lost bytes.
+ * - `<prefix><id>.part.<n>`: bytes that do not fill a part yet, in pieces (one per append,
+ *   numbered by generation `n`, in order). An append that fills no part adds one piece and
+ *   reads none; the pieces are read and joined only when a part fills (or after
+ *   `MAX_TAIL_PIECES`, into one piece). A piece is written before the record names it and
+ *   removed after the record stops naming it, so a crash between two steps never leaves a
+ *   record naming lost bytes.
  */
 import { isStoreUploadId, type UploadRecord } from '../store/upload-store.js';
 
@@ -23,6 +26,15 @@ export interface S3Part {
   etag: string;
 }
 
+/** One piece of the bytes waiting for the next part. */
+export interface TailPiece {
+  generation: number;
+  size: number;
+}
+
+/** Pieces of waiting bytes past which an append joins them into one. */
+export const MAX_TAIL_PIECES = 16;
+
 export interface S3State {
   /** The multipart upload, once one was created (lazily, with the first full part). */
   multipartId?: string | undefined;
@@ -32,8 +44,8 @@ export interface S3State {
   growing: boolean;
   /** Parts recorded, in order, numbered 1..n. */
   parts: S3Part[];
-  /** The object holding bytes that wait for the next part, when there are any. */
-  tail?: { generation: number; size: number } | undefined;
+  /** The pieces holding bytes that wait for the next part, in order (none when empty). */
+  tails: TailPiece[];
   /** The next generation number of a waiting-bytes object. */
   nextGeneration: number;
   /** The upload is one object at its key (the multipart upload completed, or one PUT). */
@@ -66,7 +78,8 @@ export function keysOf(prefix: string, id: string): S3Keys {
 
 /** Bytes the S3 side holds: the recorded parts and the waiting bytes. */
 export function storedBytes(state: S3State): number {
-  let total = state.tail?.size ?? 0;
+  let total = 0;
+  for (const piece of state.tails) total += piece.size;
   for (const part of state.parts) total += part.size;
   return total;
 }
@@ -107,9 +120,9 @@ export function parseS3Record(text: string, id: string): S3Record | undefined {
   if (!Array.isArray(s3.parts) || !s3.parts.every(isPart) || !isSize(s3.partSize)) {
     return undefined;
   }
-  if (s3.tail !== undefined && !(isSize(s3.tail.size) && isSize(s3.tail.generation))) {
-    return undefined;
-  }
+  const pieceOk = (piece: Partial<TailPiece> | null): boolean =>
+    typeof piece === 'object' && piece !== null && isSize(piece.size) && isSize(piece.generation);
+  if (!Array.isArray(s3.tails) || !s3.tails.every(pieceOk)) return undefined;
   if (!isSize(s3.nextGeneration) || typeof s3.finished !== 'boolean') return undefined;
   if (!s3.finished && storedBytes(s3) !== upload.offset) return undefined;
   return record as S3Record;

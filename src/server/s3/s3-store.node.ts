@@ -97,6 +97,7 @@ export class S3Store implements ConcatenatingStore, ReadableStore {
         partSize: basePartSize(init.length, this.options),
         growing: init.length === undefined && !this.options.equalParts,
         parts: [],
+        tails: [],
         nextGeneration: 1,
         finished: false,
       },
@@ -138,14 +139,11 @@ export class S3Store implements ConcatenatingStore, ReadableStore {
     if (changes.digests !== undefined) upload.digests = changes.digests;
     if (changes.protocolState !== undefined) upload.protocolState = changes.protocolState;
     const next: S3Record = { ...record, upload, s3: { ...record.s3, parts: [...record.s3.parts] } };
-    const oldTail = record.s3.tail;
     if (!next.s3.finished && upload.length !== undefined && upload.offset >= upload.length) {
       await base.finish(next, await base.tailBytes(record, 'update'), 'update');
     }
     await base.saveRecord(next, 'update');
-    if (oldTail !== undefined && next.s3.tail === undefined) {
-      await base.deleteKey(base.keys(id).tail(oldTail.generation), id, true);
-    }
+    await base.dropTails(id, record.s3.tails, next.s3.tails);
     return { ...upload };
   }
 

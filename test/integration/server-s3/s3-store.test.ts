@@ -226,6 +226,90 @@ describe('S3 store on S3', () => {
     }
   });
 
+  it('an append that fills no part writes only its own bytes and reads nothing back; a part reads the waiting pieces once', async (t) => {
+    const ready = await use(t);
+    if (ready === undefined) return;
+    const bucket = await newBucket(ready.admin);
+    const proxy = await startS3FaultProxy(ready.server.endpoint);
+    proxies.push(proxy);
+    const store = s3Store({ bucket, endpoint: proxy.endpoint, partSize: PART });
+    try {
+      const source = randomBytes(PART + 3 * MiB);
+      const upload = await store.create({ length: source.length, metadata: '' });
+      const pieces = [MiB, MiB, MiB, MiB, 2 * MiB, 2 * MiB];
+      let offset = 0;
+      for (const [index, size] of pieces.entries()) {
+        const before = proxy.calls.length;
+        await store.append(upload.id, {
+          offset,
+          body: bodyOf(source.subarray(offset, offset + size)),
+          limit: Number.POSITIVE_INFINITY,
+          signal: new AbortController().signal,
+        });
+        offset += size;
+        const calls = proxy.calls.slice(before);
+        const waitingReads = calls.filter((c) => c.method === 'GET' && c.path.includes('.part.'));
+        const uploaded = calls.filter((c) => c.method === 'PUT' && !c.path.endsWith('.info'));
+        const bytesUp = uploaded.reduce((sum, c) => sum + c.bytes, 0);
+        if (index < 4) {
+          // 1 MiB into 5 MiB parts: one new piece of its own bytes, nothing read back.
+          assert.deepEqual(waitingReads, [], `append ${index}`);
+          assert.equal(bytesUp, size, `append ${index}`);
+        } else if (index === 4) {
+          // The part fills: the four pieces are read once, the part and the rest written.
+          assert.equal(waitingReads.length, 4);
+          assert.equal(bytesUp, size + 4 * MiB);
+        }
+      }
+      assert.equal(offset, source.length);
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of await store.read(upload.id)) chunks.push(chunk);
+      assert.equal(sha256(Buffer.concat(chunks)), sha256(source));
+      await store.remove(upload.id);
+      assert.deepEqual(await leftovers(ready.admin, bucket, upload.id), []);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('many small appends: the waiting pieces are joined before they pass 16, and the bytes stay exact', async (t) => {
+    const ready = await use(t);
+    if (ready === undefined) return;
+    const bucket = await newBucket(ready.admin);
+    const store = s3Store({ bucket, endpoint: ready.server.endpoint, partSize: PART });
+    try {
+      const source = randomBytes(40 * 4096 + 17);
+      const upload = await store.create({ length: undefined, metadata: '' });
+      let offset = 0;
+      for (let at = 0; at < source.length; at += 4096) {
+        const size = Math.min(4096, source.length - at);
+        await store.append(upload.id, {
+          offset,
+          body: bodyOf(source.subarray(at, at + size)),
+          limit: Number.POSITIVE_INFINITY,
+          signal: new AbortController().signal,
+        });
+        offset += size;
+        const info = await ready.admin.send(
+          new GetObjectCommand({ Bucket: bucket, Key: `${upload.id}.info` }),
+        );
+        const record = JSON.parse(await (info.Body?.transformToString() ?? '')) as {
+          s3: { tails: unknown[] };
+        };
+        assert.ok(record.s3.tails.length <= 16, `${record.s3.tails.length} pieces`);
+      }
+      assert.equal((await leftovers(ready.admin, bucket, `${upload.id}.part.`)).length <= 16, true);
+      await store.update(upload.id, { length: source.length });
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of await store.read(upload.id)) chunks.push(chunk);
+      assert.equal(sha256(Buffer.concat(chunks)), sha256(source));
+      await store.remove(upload.id);
+      assert.deepEqual(await leftovers(ready.admin, bucket, upload.id), []);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('start() names the bucket and the S3 code when the bucket does not exist, and shows no credential', async (t) => {
     const ready = await use(t);
     if (ready === undefined) return;

@@ -62,7 +62,10 @@ describe('S3 record', () => {
       partSize: 5 * MIB,
       growing: false,
       parts: [{ number: 1, size: 5 * MIB, etag: '"e"' }],
-      tail: { generation: 3, size: MIB },
+      tails: [
+        { generation: 2, size: MIB / 2 },
+        { generation: 3, size: MIB / 2 },
+      ],
       nextGeneration: 4,
       finished: false,
     },
