@@ -6,6 +6,7 @@
  * - `<prefix>lock:<id>` = the holder's token, expiring `leaseMs` after its last renewal
  *   (`SET NX PX`; renewed and deleted only by a script that checks the token);
  * - `<prefix>ticket:<id>`: a counter (`INCR`) that orders requests: a higher ticket is newer;
+ *   it expires a day after the last request or renewal for the upload;
  * - channel `<prefix>stop`: `{ id, ticket, reason }` published by a request that wants the
  *   upload, again every `pollMs` while it waits (a lost message is sent again). Every
  *   instance listens: a holder or waiter with a lower ticket for that id stops;
@@ -23,7 +24,9 @@ import { type RedisLockerOptions, resolveRedisLockerOptions } from './redis-lock
 
 export type { RedisLockerOptions } from './redis-locker-options.js';
 
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('pexpire', KEYS[2], ARGV[3]) return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+/** A ticket counter lives a day past the last request or renewal of its upload. */
+const TICKET_TTL_MS = 24 * 60 * 60 * 1000;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /** A lease held here, or a request waiting here for one. */
@@ -68,7 +71,14 @@ export class RedisLocker implements Locker {
     const { prefix, leaseMs, pollMs } = this.#options;
     const key = `${prefix}lock:${uploadId}`;
     const token = randomBytes(16).toString('hex');
-    const ticket = await this.#call(uploadId, () => commands.incr(`${prefix}ticket:${uploadId}`));
+    const ticketKey = `${prefix}ticket:${uploadId}`;
+    const ticket = await this.#call(uploadId, async () => {
+      const [counted] =
+        (await commands.multi().incr(ticketKey).pexpire(ticketKey, TICKET_TTL_MS).exec()) ?? [];
+      if (counted === undefined || counted[0] !== null)
+        throw counted?.[0] ?? new Error('no ticket');
+      return Number(counted[1]);
+    });
     const turn: Turn = { id: uploadId, ticket, controller: new AbortController() };
     this.#add(turn);
     const deadline = Date.now() + request.waitMs;
@@ -100,10 +110,15 @@ export class RedisLocker implements Locker {
       this.#remove(turn);
       throw this.#stoppedBefore(uploadId, turn);
     }
-    return this.#lease(turn, key, token, commands);
+    return this.#lease(turn, [key, ticketKey], token, commands);
   }
 
-  #lease(turn: Turn, key: string, token: string, commands: Redis): LockLease {
+  #lease(
+    turn: Turn,
+    [key, ticketKey]: [string, string],
+    token: string,
+    commands: Redis,
+  ): LockLease {
     const { prefix, leaseMs } = this.#options;
     let renewedAt = Date.now();
     let released = false;
@@ -125,7 +140,15 @@ export class RedisLocker implements Locker {
       }
       let answer: unknown;
       try {
-        answer = await commands.eval(RENEW, 1, key, token, String(leaseMs));
+        answer = await commands.eval(
+          RENEW,
+          2,
+          key,
+          ticketKey,
+          token,
+          String(leaseMs),
+          String(TICKET_TTL_MS),
+        );
       } catch (error) {
         if (Date.now() - renewedAt >= leaseMs) lose();
         throw new TusLockError(`the lease on upload ${turn.id} could not be renewed`, {

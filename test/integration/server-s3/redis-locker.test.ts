@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import { redisLocker } from '../../../src/server/locker/redis-locker.node.js';
 import { lockerContract } from '../../helpers/locker-contract.js';
 import { startRedisServer } from '../../helpers/redis-server.js';
@@ -48,6 +49,32 @@ lockerContract('Redis', async () => {
     backendUp: () => server.start(),
     close: () => server.close(),
   };
+});
+
+describe('redisLocker keys', () => {
+  it('leaves nothing in Redis forever: the lock goes at release, the ticket counter expires', async (t) => {
+    const fixture = await startRedisServer();
+    if (!fixture.ok) {
+      t.skip(fixture.skip);
+      return;
+    }
+    const locker = redisLocker({ url: fixture.server.url, prefix: 'k:' });
+    const client = new Redis(fixture.server.url);
+    try {
+      const id = 'c'.repeat(32);
+      const lease = await locker.acquire(id, { reason: 'superseded', waitMs: 1000 });
+      assert.ok((await client.pttl(`k:lock:${id}`)) > 0);
+      await lease.renew();
+      await lease.release();
+      assert.equal(await client.exists(`k:lock:${id}`), 0);
+      const ttl = await client.pttl(`k:ticket:${id}`);
+      assert.ok(ttl > 0, `ticket TTL ${ttl}`);
+    } finally {
+      client.disconnect();
+      await locker.close();
+      await fixture.server.close();
+    }
+  });
 });
 
 describe('redisLocker options', () => {
