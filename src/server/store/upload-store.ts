@@ -83,7 +83,10 @@ export interface ChunkChecksum {
 export interface AppendInput {
   /** Where the bytes go: the record's offset (anything else is a `TusStoreError`). */
   offset: number;
-  /** The bytes; an iteration that throws is a client that went away. */
+  /**
+   * The bytes; an iteration that throws is a client that went away. A store may keep a chunk
+   * until the append ends: a source must not reuse a chunk's memory after yielding it.
+   */
   body: AsyncIterable<Uint8Array>;
   /** Most bytes to take; a body longer than that keeps nothing (`overflow`). */
   limit: number;
