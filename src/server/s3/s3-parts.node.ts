@@ -223,25 +223,50 @@ export class S3Base {
       if (record.s3.multipartId !== undefined) await this.abort(id, record.s3.multipartId);
       record.s3.multipartId = undefined;
     } else {
-      if (last.length > 0) {
-        const number = record.s3.parts.length + 1;
-        record.s3.parts.push(await this.uploadPart(record, number, last, operation));
+      try {
+        if (last.length > 0) {
+          const number = record.s3.parts.length + 1;
+          record.s3.parts.push(await this.uploadPart(record, number, last, operation));
+        }
+        const multipartId = await this.multipartOf(record, operation);
+        const parts = record.s3.parts.map((part) => ({ PartNumber: part.number, ETag: part.etag }));
+        await this.send('CompleteMultipartUpload', operation, id, (sdk, bucket) =>
+          client.send(
+            new sdk.CompleteMultipartUploadCommand({
+              Bucket: bucket,
+              Key: key,
+              UploadId: multipartId,
+              MultipartUpload: { Parts: parts },
+            }),
+          ),
+        );
+      } catch (error) {
+        if (!(await this.#completedEarlier(record))) throw error;
       }
-      const multipartId = await this.multipartOf(record, operation);
-      const parts = record.s3.parts.map((part) => ({ PartNumber: part.number, ETag: part.etag }));
-      await this.send('CompleteMultipartUpload', operation, id, (sdk, bucket) =>
-        client.send(
-          new sdk.CompleteMultipartUploadCommand({
-            Bucket: bucket,
-            Key: key,
-            UploadId: multipartId,
-            MultipartUpload: { Parts: parts },
-          }),
-        ),
-      );
     }
     record.s3.finished = true;
     record.s3.tails = [];
+  }
+
+  /**
+   * Whether an earlier request completed the upload and could not save the record (a crash,
+   * an S3 failure): the multipart upload is then gone (S3 answers NoSuchUpload, Ceph RGW
+   * NoSuchKey, or cuts the connection while the part is sent) and the object is there, whole,
+   * with this upload's id. Asked only after a failure, which stands when this cannot tell.
+   */
+  async #completedEarlier(record: S3Record): Promise<boolean> {
+    const id = record.upload.id;
+    try {
+      const head = await this.connection.client.send(
+        new this.connection.sdk.HeadObjectCommand({
+          Bucket: this.connection.bucket,
+          Key: this.keys(id).object,
+        }),
+      );
+      return head.ContentLength === record.upload.length && head.Metadata?.['upload-id'] === id;
+    } catch {
+      return false;
+    }
   }
 
   /** Aborts multipart upload `multipartId` of `id` (gone already is fine). */

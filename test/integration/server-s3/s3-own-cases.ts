@@ -209,6 +209,49 @@ export function describeS3Own(): void {
       }
     });
 
+    it('a completion whose record could not be saved: the retry finds the object whole and records it', async (t) => {
+      const ready = await use(t);
+      if (ready === undefined) return;
+      const bucket = await newBucket(ready.admin);
+      const proxy = await startS3FaultProxy(ready.server.endpoint);
+      proxies.push(proxy);
+      const store = s3Store({ bucket, endpoint: proxy.endpoint, partSize: PART, maxAttempts: 1 });
+      try {
+        const source = randomBytes(PART + 2 * MiB);
+        const upload = await store.create({ length: source.length, metadata: '' });
+        const append = (offset: number) =>
+          store.append(upload.id, {
+            offset,
+            body: bodyOf(source.subarray(offset)),
+            limit: Number.POSITIVE_INFINITY,
+            signal: new AbortController().signal,
+          });
+        const head = await store.append(upload.id, {
+          offset: 0,
+          body: bodyOf(source.subarray(0, PART + MiB)),
+          limit: Number.POSITIVE_INFINITY,
+          signal: new AbortController().signal,
+        });
+        // The multipart upload completes, then the save of the record fails.
+        proxy.failNext((method, url) => method === 'PUT' && url.pathname.endsWith('.info'), 0, 1);
+        const error = await append(head.upload.offset).catch((e: unknown) => e);
+        assert.ok(isTusStoreError(error), String(error));
+        assert.equal((await store.get(upload.id))?.offset, head.upload.offset);
+        const retried = await append(head.upload.offset);
+        assert.equal(retried.upload.offset, source.length);
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of await store.read(upload.id)) chunks.push(chunk);
+        assert.equal(sha256(Buffer.concat(chunks)), sha256(source));
+        assert.deepEqual(
+          (await leftovers(ready.admin, bucket, upload.id)).sort(),
+          [upload.id, `${upload.id}.info`].sort(),
+        );
+        await store.remove(upload.id);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('start() names the bucket and the S3 code when the bucket does not exist, and shows no credential', async (t) => {
       const ready = await use(t);
       if (ready === undefined) return;
