@@ -2,8 +2,8 @@
  * Options of the Redis locker (`redisLocker`): types, defaults and checks in one place. Pure.
  */
 import { redactUrl } from '../../errors/redact.js';
-import { show } from '../../options.js';
 import { count } from '../server-option-checks.js';
+import { describeValue as show } from '../store/describe-value.js';
 
 export interface RedisLockerOptions {
   /**
@@ -54,7 +54,7 @@ export function resolveRedisLockerOptions(options: RedisLockerOptions): Resolved
   const url = options.url ?? 'redis://127.0.0.1:6379';
   if (typeof url !== 'string' || !/^rediss?:\/\/[^\s]+$/i.test(url)) {
     throw new TypeError(
-      `redisLocker option url must be a redis:// or rediss:// URL, got ${show(typeof url === 'string' ? redactUrl(url) : url)}`,
+      `redisLocker option url must be a redis:// or rediss:// URL, got ${show(url)}`,
     );
   }
   const prefix = options.prefix ?? 'tus:';

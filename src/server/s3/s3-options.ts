@@ -4,8 +4,9 @@
  * variables, shared config and credential files, instance and container roles), so they are
  * never in options, messages or logs. Pure.
  */
-import { show } from '../../options.js';
+
 import { count, flag } from '../server-option-checks.js';
+import { describeValue as show } from '../store/describe-value.js';
 import { MAX_OBJECT_SIZE, MAX_PART_SIZE, MIB, MIN_PART_SIZE } from './part-plan.js';
 
 export interface S3StoreOptions {
