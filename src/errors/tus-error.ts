@@ -49,7 +49,9 @@ export type TusErrorCode =
   | 'TUS_ERR_REDIRECT'
   | 'TUS_ERR_UNSAFE_URL'
   | 'TUS_ERR_TLS'
-  | 'TUS_ERR_PROXY';
+  | 'TUS_ERR_PROXY'
+  | 'TUS_ERR_STORE'
+  | 'TUS_ERR_LOCK';
 
 function hasKind(value: unknown, kind: string): boolean {
   if (typeof value !== 'object' || value === null) return false;
