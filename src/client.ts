@@ -182,6 +182,7 @@ export class BaseTusClient implements TusClientApi {
     const source = await this.#platform.openSource(input, checkSignal(options.signal));
     try {
       return await uploadStored(store, source, input, {
+        endpoint: context.endpoint,
         metadata: options.metadata ?? {},
         onUploadUrlAvailable: options.onUploadUrlAvailable,
         getUploadInfo: (url) => this.#uploadInfo(context.requester, url, options.signal),
@@ -402,6 +403,7 @@ export class BaseTusClient implements TusClientApi {
       this.#urlStore === undefined
         ? undefined
         : partialUrlStore(this.#urlStore, {
+            endpoint: context.endpoint,
             input,
             metadata: options.metadata ?? {},
             getUploadInfo: (url) => this.#uploadInfo(context.requester, url, options.signal),
