@@ -50,7 +50,7 @@ export function notCreatedHint(name: string, error: unknown, endpoint: string): 
     return `${prefix}: ${where} refused the request (${status}): check the credentials (--header, or the proxy's)`;
   }
   if (status === 404 || status === 405 || status === 501) {
-    return `${prefix}: ${where} answered ${status}, which a tus endpoint does not: check the endpoint URL (our server's is http://HOST:PORT/files/; resumable-upload server-info --endpoint URL tells)`;
+    return `${prefix}: ${where} answered ${status}: it does not look like a tus endpoint; check the endpoint URL (our server's is http://HOST:PORT/files/; resumable-upload server-info --endpoint URL tells)`;
   }
   if (status === 413) {
     return `${prefix}: the server takes no file this large (413): see its limit with resumable-upload server-info --endpoint ${shellQuote(redactUrl(endpoint))}`;
