@@ -29,6 +29,7 @@ import {
   parseUrlArgument,
 } from './flags.js';
 import { EXIT_OK, EXIT_USAGE, errorLines, exitCodeFor } from './report-error.js';
+import { jsonText } from './terminal-text.js';
 import { CliUsageError } from './units.js';
 
 export const VERSION = '0.1.0';
@@ -141,7 +142,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
 function writeUsageJson(io: CliIo, message: string): void {
   const text = message.replace(/^error: /, '').replace(/\n(?=\(Did you mean)/, ' ');
   io.stdout.write(
-    `${JSON.stringify({ ok: false, error: { code: 'USAGE', message: text, method: null, status: null } })}\n`,
+    `${jsonText({ ok: false, error: { code: 'USAGE', message: text, method: null, status: null } })}\n`,
   );
 }
 

@@ -5,6 +5,7 @@
  */
 import { isTusError, redactUrl, type TusError } from '../index.node.js';
 import { showUrlsIn } from './show-url.js';
+import { terminalText } from './terminal-text.js';
 import { CliUsageError, NotStoredError } from './units.js';
 
 export const EXIT_OK = 0;
@@ -108,7 +109,7 @@ export function hintLines(error: unknown): string[] {
 /** The one-line message (and any hint), then with `verbose` every cause and the root's stack. */
 export function errorLines(error: unknown, verbose: boolean): string[] {
   const lines = [`error: ${showUrlsIn(describeError(error))}`, ...hintLines(error)];
-  if (!verbose) return lines;
+  if (!verbose) return lines.map(terminalText);
   const seen = new Set<unknown>([error]);
   let last: unknown = error;
   const detail = (e: unknown, indent: string) => {
@@ -139,5 +140,6 @@ export function errorLines(error: unknown, verbose: boolean): string[] {
   if (last instanceof Error && last.stack !== undefined && !isTusError(last)) {
     for (const line of last.stack.split('\n').slice(1, 8)) lines.push(`  ${line.trim()}`);
   }
-  return lines;
+  // A server's words (its body, headers, Location) are in these lines: none may act.
+  return lines.map(terminalText);
 }

@@ -7,6 +7,7 @@
 import { isTusError } from '../../index.node.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from '../report-error.js';
+import { jsonText } from '../terminal-text.js';
 import { goesOnAgain, type HintSettings, resumeHint } from './hints.js';
 import { isOk, type TransferJob, type TransferResult } from './job.js';
 import { resultJson, resultLine, summaryLine } from './results.js';
@@ -40,7 +41,7 @@ export async function runBatch(
   const results: TransferResult[] = [];
   const emit = (result: TransferResult) => {
     results.push(result);
-    const line = settings.json ? JSON.stringify(resultJson(result)) : resultLine(result);
+    const line = settings.json ? jsonText(resultJson(result)) : resultLine(result);
     if (line !== undefined) reporter.result(line);
   };
 

@@ -43,7 +43,8 @@ function tusErrors(error: unknown): TusError[] {
 export function notCreatedHint(name: string, error: unknown, endpoint: string): string {
   const prefix = `${name}: no upload was created`;
   const chain = tusErrors(error);
-  const answered = chain.find((e) => e.status !== undefined);
+  // A refusal; a 2xx that a protocol error came from is no refusal (checked below).
+  const answered = chain.find((e) => e.status !== undefined && e.status >= 400);
   const status = answered?.status;
   const where = redactUrl(answered?.url ?? endpoint);
   if (status === 401 || status === 403 || status === 407) {
@@ -71,7 +72,7 @@ export function notCreatedHint(name: string, error: unknown, endpoint: string): 
 export function mayPassAgain(error: unknown): boolean {
   const chain = tusErrors(error);
   if (chain.length === 0) return false;
-  const status = chain.find((e) => e.status !== undefined)?.status;
+  const status = chain.find((e) => e.status !== undefined && e.status >= 400)?.status;
   if (status !== undefined) return PASSING.has(status);
   return chain.some((e) => TRANSIENT.has(e.code));
 }

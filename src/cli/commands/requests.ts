@@ -7,6 +7,7 @@ import { storedEndpoint } from '../batch/stored-uploads.js';
 import type { CliIo } from '../cli-io.js';
 import { type ClientFlags, createClient, openUrlStore } from '../client-options.js';
 import { credentialScope } from '../credential-scope.js';
+import { terminalText } from '../terminal-text.js';
 import { formatBytes } from '../units.js';
 import { type OutputFlags, withFailureOutput, writeJson } from './json-output.js';
 
@@ -38,7 +39,8 @@ async function clientFor(url: string, flags: UrlRequestFlags, io: CliIo) {
 
 function table(rows: ReadonlyArray<readonly [string, string]>): string {
   const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}\n`).join('');
+  // The values are the server's (metadata, versions, extensions): none may act.
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${terminalText(value)}\n`).join('');
 }
 
 export function formatUploadInfo(url: string, info: UploadInfo): string {
@@ -95,7 +97,7 @@ export async function deleteCommand(
     const client = await clientFor(url, flags, io);
     await client.deleteUpload(url);
     if (flags.json === true) writeJson(io, { url: shown, deleted: true });
-    else io.stdout.write(`deleted ${shown}\n`);
+    else io.stdout.write(`deleted ${terminalText(shown)}\n`);
     return 0;
   });
 }
@@ -111,7 +113,7 @@ export async function serverInfoCommand(
     const info = await client.getServerInfo();
     if (info.versions.length === 0 && info.extensions.length === 0) {
       io.stderr.write(
-        `hint: ${shown} answered without Tus-Version or Tus-Extension: is this a tus endpoint? (our server's is http://HOST:PORT/files/)\n`,
+        `hint: ${terminalText(shown)} answered without Tus-Version or Tus-Extension: is this a tus endpoint? (our server's is http://HOST:PORT/files/)\n`,
       );
     }
     if (flags.json === true) {

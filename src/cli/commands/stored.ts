@@ -12,6 +12,7 @@ import { forgetFile, forgetUrl, type StoredFile, storedFiles } from '../batch/st
 import type { CliIo } from '../cli-io.js';
 import { type ClientFlags, createClient, openUrlStore } from '../client-options.js';
 import { type CredentialScope, credentialScope } from '../credential-scope.js';
+import { terminalText } from '../terminal-text.js';
 import { formatBytes, NotStoredError } from '../units.js';
 import { type OutputFlags, withFailureOutput, writeJson } from './json-output.js';
 
@@ -100,7 +101,7 @@ export async function listCommand(flags: StoreFlags, io: CliIo): Promise<number>
       }
       const check = state === undefined ? '' : `  ${stateText(state)}`;
       io.stdout.write(
-        `${fileOf(entry)}  ${formatBytes(entry.size)}  stored ${entry.createdAt}${check}  ${redactUrl(entry.uploadUrl)}\n`,
+        `${terminalText(`${fileOf(entry)}  ${formatBytes(entry.size)}  stored ${entry.createdAt}${check}  ${redactUrl(entry.uploadUrl)}`)}\n`,
       );
     }
     return 0;
@@ -145,7 +146,9 @@ export async function forgetCommand(target: string, flags: StoreFlags, io: CliIo
       });
     } else {
       for (const entry of gone)
-        io.stdout.write(`forgot ${redactUrl(entry.uploadUrl)}  ${fileOf(entry)}\n`);
+        io.stdout.write(
+          `${terminalText(`forgot ${redactUrl(entry.uploadUrl)}  ${fileOf(entry)}`)}\n`,
+        );
     }
     return 0;
   });
