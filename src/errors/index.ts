@@ -18,6 +18,7 @@ export {
   TusStorageError,
   TusTimeoutError,
   TusTlsError,
+  TusUnsafeFileError,
   TusUnsafeUrlError,
   TusUploadFailed,
 } from './tus-error.js';

@@ -45,6 +45,7 @@ export type TusErrorCode =
   | 'TUS_ERR_EXTENSION_UNSUPPORTED'
   | 'TUS_ERR_INPUT'
   | 'TUS_ERR_STORAGE'
+  | 'TUS_ERR_UNSAFE_FILE'
   | 'TUS_ERR_SERVER_REQUEST'
   | 'TUS_ERR_REDIRECT'
   | 'TUS_ERR_UNSAFE_URL'
@@ -257,9 +258,32 @@ export class TusStorageError extends TusError {
   static override readonly kind: string = 'TusStorageError';
   /** The storage file involved, when there is one. */
   readonly path: string | undefined;
-  constructor(message: string, details: TusErrorDetails & { path?: string | undefined } = {}) {
-    super(message, details, 'TUS_ERR_STORAGE');
+  constructor(
+    message: string,
+    details: TusErrorDetails & { path?: string | undefined } = {},
+    code: TusErrorCode = 'TUS_ERR_STORAGE',
+  ) {
+    super(message, details, code);
     this.path = details.path;
+  }
+}
+
+/**
+ * A storage file (the URL store, the CLI's batch journal) that someone else may have put
+ * there, refused rather than followed or believed: a symbolic link (`reason: 'symlink'`),
+ * not a regular file (`'not-a-file'`), or owned by another user (`'owner'`). The message
+ * names the file and what to do; `path` is the file.
+ */
+export class TusUnsafeFileError extends TusStorageError {
+  static override readonly kind: string = 'TusUnsafeFileError';
+  readonly reason: 'symlink' | 'not-a-file' | 'owner';
+  constructor(
+    message: string,
+    reason: 'symlink' | 'not-a-file' | 'owner',
+    details: TusErrorDetails & { path?: string | undefined } = {},
+  ) {
+    super(message, details, 'TUS_ERR_UNSAFE_FILE');
+    this.reason = reason;
   }
 }
 
