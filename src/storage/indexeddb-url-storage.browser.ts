@@ -139,9 +139,8 @@ export class IndexedDbUrlStorage implements UrlStorage {
           request.result.createObjectStore(STORE);
         }
       };
-      request.onblocked = () => {
-        reject(storageError('open IndexedDB', 'blocked by a connection of another page'));
-      };
+      // No onblocked: at version 1 there is nothing to upgrade from while others hold the
+      // database open; a newer version held by someone else is an onerror (VersionError).
       request.onerror = (event) => {
         event.preventDefault();
         reject(storageError('open IndexedDB', request.error ?? 'refused'));
