@@ -18,7 +18,7 @@ import type { DescribedError, UploadResult } from './page.js';
 const MiB = 1024 * 1024;
 const KiB = 1024;
 
-export type EngineCase = 'worker';
+export type EngineCase = 'worker' | 'serviceWorker';
 
 export function defineEngineSuite(
   engine: EngineName,
@@ -194,6 +194,36 @@ export function defineEngineSuite(
       assert.deepEqual([out.url], out.stored);
       assert.ok(out.startOffset >= 400_000, `resumed from ${out.startOffset}`);
       assert.equal(await fileSha256(ours.dataPath(out.url)), sha256Hex(makeBytes(size, 71)));
+    });
+
+    it('storeUrl in a Service Worker (no localStorage, no XMLHttpRequest) resumes through IndexedDB', {
+      skip: cannot.serviceWorker,
+    }, async () => {
+      const size = 700_001;
+      const out = await page.call<{
+        hasLocalStorage: boolean;
+        hasXhr: boolean;
+        firstError?: DescribedError;
+        stored: string[];
+        url: string;
+        startOffset: number;
+        error?: DescribedError;
+        unsupported?: string;
+      }>('storage.inServiceWorker', {
+        endpoint: ours.endpoint,
+        size,
+        seed: 72,
+        chunkSize: 100_000,
+        abortAt: 300_000,
+      });
+      assert.equal(out.unsupported, undefined, out.unsupported);
+      assert.equal(out.error, undefined, JSON.stringify(out));
+      assert.equal(out.hasLocalStorage, false);
+      assert.equal(out.hasXhr, false);
+      assert.equal(out.firstError?.name, 'TusAbortError', JSON.stringify(out.firstError));
+      assert.deepEqual([out.url], out.stored);
+      assert.ok(out.startOffset >= 300_000, `resumed from ${out.startOffset}`);
+      assert.equal(await fileSha256(ours.dataPath(out.url)), sha256Hex(makeBytes(size, 72)));
     });
   });
 }
