@@ -121,7 +121,11 @@ export async function startEngine(engine: EngineName): Promise<EngineSession> {
           poll.writeHead(204).end();
         }
       }, 20_000);
-      res.on('close', () => clearTimeout(renew));
+      res.on('close', () => {
+        clearTimeout(renew);
+        // A page gone away (reloaded, closed) takes no more work through this poll.
+        if (waiting === poll) waiting = undefined;
+      });
       ready?.();
       dispatch();
       return;
