@@ -76,6 +76,7 @@ export type { MetadataEncoding } from './protocol/metadata.js';
 export type { ProtocolName } from './protocol/protocol-names.js';
 export { InMemoryUrlStorage } from './storage/in-memory-url-storage.js';
 export {
+  type IndexedDbFactoryLike,
   IndexedDbUrlStorage,
   type IndexedDbUrlStorageOptions,
 } from './storage/indexeddb-url-storage.browser.js';

@@ -15,9 +15,17 @@ import {
   type UrlStorageEntry,
 } from './url-storage.js';
 
+/**
+ * The part of `IDBFactory` this class uses, typed without the DOM library so that the
+ * declarations load in projects without it (the real `indexedDB` fits).
+ */
+export interface IndexedDbFactoryLike {
+  open(name: string, version?: number): unknown;
+}
+
 export interface IndexedDbUrlStorageOptions {
   /** The IndexedDB factory to use. @default globalThis.indexedDB */
-  indexedDB?: IDBFactory | undefined;
+  indexedDB?: IndexedDbFactoryLike | undefined;
   /** Name of the database (one object store, `uploads`, inside). @default 'resumable-upload' */
   databaseName?: string | undefined;
 }
@@ -36,7 +44,7 @@ export class IndexedDbUrlStorage implements UrlStorage {
     if (typeof this.databaseName !== 'string' || this.databaseName === '') {
       throw new TypeError('IndexedDbUrlStorage databaseName must be a non-empty string');
     }
-    this.#factory = options.indexedDB ?? defaultFactory();
+    this.#factory = (options.indexedDB as IDBFactory | undefined) ?? defaultFactory();
   }
 
   async get(fingerprint: string): Promise<UrlStorageEntry | undefined> {
