@@ -20,4 +20,5 @@ export {
   TusTlsError,
   TusUnsafeUrlError,
   TusUploadFailed,
+  TusUploadLimitError,
 } from './tus-error.js';
