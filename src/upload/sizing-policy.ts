@@ -11,7 +11,9 @@
  * time (up to `maxChunkSize`). `rtt` is the shortest recent request without a body (the
  * creation POST, a HEAD, OPTIONS; connection set-up left out where the platform tells it),
  * or less when two chunks of different sizes show it (the line through their times); `rate`
- * comes from each chunk's time less `rtt`.
+ * comes from each chunk's time less `rtt`. A chunk takes at most `MAX_CHUNK_MS` to send
+ * (what a failure costs to send again), unless the link is so far that the round trip's
+ * share needs longer chunks; then, until the link drops, as long as that needs.
  *
  * Drops: with a checksum the server discards a chunk cut in flight whole, so a link that
  * drops its connections every few MiB or seconds would never take a chunk longer than
@@ -302,15 +304,17 @@ function chunkDone(state: SizingState, bytes: number, ms: number): SizingState {
     next.rate === undefined || measured < next.rate ? measured : 0.5 * next.rate + 0.5 * measured;
   next = { ...next, rate };
   const sendMs = bytes / rate;
-  // Once the link dropped, a chunk keeps within a few seconds of sending again.
-  const maxMs = state.drops > 0 ? MAX_CHUNK_MS : MAX_CHUNK_MS;
+  // A chunk may take `MAX_CHUNK_MS` to send (what a failure costs to send again), or on a far
+  // link that has not dropped, as long as the round trip's share needs; once the link
+  // dropped, `MAX_CHUNK_MS` again.
+  const overheadMs = (rtt * (1 - TARGET_OVERHEAD)) / TARGET_OVERHEAD;
+  const maxMs = state.drops > 0 ? MAX_CHUNK_MS : Math.max(MAX_CHUNK_MS, overheadMs);
   let target: number;
   if (sendMs > 2 * maxMs) {
     // Far too long a chunk: down to what fits the time, at once.
     target = (bytes * maxMs) / sendMs;
   } else {
-    const forOverhead = (rtt * rate * (1 - TARGET_OVERHEAD)) / TARGET_OVERHEAD;
-    target = Math.min(forOverhead, rate * maxMs);
+    target = Math.min(rate * overheadMs, rate * maxMs);
     // Only grow from a chunk as large as the current size (a short last chunk says little).
     const current = Math.min(state.size, dropCap(state));
     if (target > state.size && bytes < current) target = state.size;
@@ -343,21 +347,20 @@ function fitRoundTrip(state: SizingState, bytes: number, ms: number): SizingStat
 }
 
 function dropped(state: SizingState, sent: number, ms: number): SizingState {
-  const halved = { ...state, size: clamp(state, state.size / 2) };
+  const halved = { ...state, drops: state.drops + 1, size: clamp(state, state.size / 2) };
   // Without a checksum the server keeps what arrived: a drop costs little, as before.
   if (!state.discardsOnDrop) return halved;
   const partial = Math.max(0, sent) * PARTIAL_CREDIT;
   const reach = Math.max(MIN_DROP_CHUNK, state.carried + partial);
   const reachMs = state.carriedMs + Math.max(0, ms);
   return {
-    ...state,
-    drops: state.drops + 1,
+    ...halved,
     reach,
     reachMs: reachMs > 0 ? reachMs : undefined,
     earned: 0,
     carried: 0,
     carriedMs: 0,
-    // The model's own size may stay where it was: the drop cap rules until earned back.
+    // The model's own size stays where it was: the drop cap rules until earned back.
     size: state.size,
   };
 }
