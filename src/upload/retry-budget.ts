@@ -33,8 +33,10 @@ export class RetryBudget {
   #highWater = 0;
   /** The budget was renewed by progress and no failure has used it yet. */
   #afterProgress = false;
-  /** A retry at this position went without waiting (the back-off starts one step later). */
-  #immediate = false;
+  /** Retries at this position that went without waiting (the back-off starts later). */
+  #immediates = 0;
+  /** The last retry went without waiting. */
+  #lastImmediate = false;
 
   constructor(maxRetries: number) {
     this.#maxRetries = maxRetries;
@@ -50,7 +52,15 @@ export class RetryBudget {
    */
   take(
     error: TusError,
-    at: { offset: number; uploadUrl: string | undefined; located: boolean; drop?: boolean },
+    at: {
+      offset: number;
+      uploadUrl: string | undefined;
+      located: boolean;
+      /** A connection lost while a chunk was on the wire. */
+      drop?: boolean;
+      /** A connection lost on a request without a body (a pooled socket the drop left dead). */
+      lost?: boolean;
+    },
   ): RetryDecision {
     const conflict = error instanceof TusCommunicationError && error.status === 409;
     // The seed's 409 rule: one resync at a position even without retries left.
@@ -67,10 +77,16 @@ export class RetryBudget {
     }
     if (free) this.#conflictResynced = true;
     else this.#attempt++;
-    const immediate = !free && at.drop === true && this.#afterProgress && this.#attempt === 1;
+    // At once: the first retry after a drop that followed progress, and the resync right
+    // after it when its connection is found dead too (the drop took the pooled one).
+    const immediate =
+      !free &&
+      ((at.drop === true && this.#afterProgress && this.#attempt === 1) ||
+        (at.lost === true && this.#lastImmediate && this.#attempt === 2));
     this.#afterProgress = false;
-    if (immediate) this.#immediate = true;
-    const waitFor = immediate ? 0 : Math.max(1, this.#attempt - (this.#immediate ? 1 : 0));
+    this.#lastImmediate = immediate;
+    if (immediate) this.#immediates++;
+    const waitFor = immediate ? 0 : Math.max(1, this.#attempt - this.#immediates);
     return { conflict, attempt: Math.max(1, this.#attempt), waitFor };
   }
 
@@ -81,6 +97,7 @@ export class RetryBudget {
     this.#attempt = 0;
     this.#conflictResynced = false;
     this.#afterProgress = true;
-    this.#immediate = false;
+    this.#immediates = 0;
+    this.#lastImmediate = false;
   }
 }

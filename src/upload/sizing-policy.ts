@@ -18,10 +18,12 @@
  * Drops: with a checksum the server discards a chunk cut in flight whole, so a link that
  * drops its connections every few MiB or seconds would never take a chunk longer than
  * that. A drop teaches how far the link carries (the bytes confirmed since the drop before
- * plus part of what the failed chunk is known to have sent, and how long that took);
- * chunks then stay within `DROP_FRACTION` of that reach, so a failure costs little, and
- * each success once the connection carried past the reach earns `reach / REACH_STEPS` more
- * (additive, not doubling). Once earned back
+ * plus part of what the failed chunk is known to have sent, and how long that took). The
+ * next connection's first chunks fill that reach less `ROOM_MARGIN` (in bytes and in time),
+ * so a link that cuts where it cut before loses little; past that, chunks stay within
+ * `DROP_FRACTION` of the reach, so a failure costs little, and each success once the
+ * connection carried past the reach earns `reach / REACH_STEPS` more (additive, not
+ * doubling). Once earned back
  * to what the model wants, the reach is forgotten: a link that stopped dropping gets its
  * full-size chunks back. Once a link dropped, chunks also keep within `MAX_CHUNK_MS` of
  * sending. A 460 (a real corruption) is not a drop, nor is any failure with an answer.
@@ -45,7 +47,11 @@ export const TARGET_OVERHEAD = 0.02;
 export const MAX_CHUNK_MS = 4000;
 /** At most this factor larger than the chunk before, per step. */
 export const MAX_GROWTH = 64;
-/** After a drop, chunks stay within this share of the learned reach (two fit, with room). */
+/** After a drop, a connection's first chunks fill the reach less this share of it. */
+export const ROOM_MARGIN = 0.1;
+/** Less room than this share of the reach left: the next chunk would likely be cut. */
+export const MIN_ROOM = 0.2;
+/** Past the room, chunks are this share of the learned reach (plus what they earned). */
 export const DROP_FRACTION = 0.45;
 /** Share of a failed chunk's sent bytes believed to have crossed (senders count ahead). */
 export const PARTIAL_CREDIT = 0.5;
@@ -217,14 +223,29 @@ export function expectedNext(
   return nextSize(step(state, { kind: 'done', bytes, ms }), bounds);
 }
 
-/** The cap the drops taught (bytes), or `Infinity` when the link has not dropped (lately). */
+/**
+ * The cap the drops taught (bytes), or `Infinity` when the link has not dropped (lately).
+ * On a connection since the last drop, the first chunks fill the room the link carried
+ * before (less `ROOM_MARGIN`), so that a connection cut where the last one was cut loses
+ * little; once less room is left than `MIN_ROOM` of the reach (the next chunk would likely
+ * be cut), or the connection carried past the reach, chunks are `DROP_FRACTION` of the reach
+ * plus what successes past the reach earned.
+ */
 export function dropCap(state: SizingState): number {
   if (state.reach === undefined || !state.discardsOnDrop) return Number.POSITIVE_INFINITY;
-  let reach = state.reach;
+  let room = state.reach * (1 - ROOM_MARGIN) - state.carried;
   if (state.reachMs !== undefined && state.rate !== undefined) {
-    reach = Math.min(reach, state.reachMs * state.rate);
+    const roomMs = state.reachMs * (1 - ROOM_MARGIN) - state.carriedMs;
+    room = Math.min(room, roomMs * state.rate);
   }
-  const earned = (state.earned * state.reach) / REACH_STEPS;
+  const cap = room >= state.reach * MIN_ROOM ? room : grownCap(state);
+  return Math.max(MIN_DROP_CHUNK, Math.floor(cap));
+}
+
+/** After drops, past the room: a share of the reach plus what successes past it earned. */
+function grownCap(state: SizingState): number {
+  const reach = state.reach ?? Number.POSITIVE_INFINITY;
+  const earned = (state.earned * reach) / REACH_STEPS;
   return Math.max(MIN_DROP_CHUNK, Math.floor(reach * DROP_FRACTION + earned));
 }
 
@@ -324,7 +345,7 @@ function chunkDone(state: SizingState, bytes: number, ms: number): SizingState {
   }
   next = { ...next, size: clamp(next, target) };
   // Earned back to what the model wants: the link stopped dropping, the cap goes.
-  if (next.reach !== undefined && dropCap(next) >= next.size) {
+  if (next.reach !== undefined && grownCap(next) >= next.size) {
     next = { ...next, reach: undefined, reachMs: undefined, earned: 0 };
   }
   return next;

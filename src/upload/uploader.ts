@@ -427,12 +427,14 @@ export class Uploader {
   }
 
   async #beforeRetry(error: TusError): Promise<void> {
-    const drop = error instanceof TusNetworkError && this.#lastBodyBytes > 0;
+    const lostConnection = error instanceof TusNetworkError;
+    const drop = lostConnection && this.#lastBodyBytes > 0;
     const { conflict, attempt, waitFor } = this.#budget.take(error, {
       offset: this.#offset,
       uploadUrl: this.#url,
       located: this.#url !== undefined,
       drop,
+      lost: lostConnection && !drop,
     });
     if (!conflict && this.#lastBodyBytes > 0) this.#observeFailure(error, drop);
     this.#stats.retries++;

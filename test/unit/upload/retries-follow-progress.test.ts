@@ -97,3 +97,15 @@ describe('RetryBudget: fresh count and no wait after progress', () => {
     assert.equal(again.take(reset, at(2 * MiB, true)).attempt, 1, 'a fresh count');
   });
 });
+
+describe('RetryBudget: the resync right after an immediate retry', () => {
+  it('goes at once too when its connection was lost (the drop took the pooled one), once', () => {
+    const budget = new RetryBudget(3);
+    const reset = new TusNetworkError('x: ECONNRESET');
+    const where = { offset: MiB, uploadUrl: 'http://tus.test/files/a', located: true };
+    budget.progressed(MiB);
+    assert.equal(budget.take(reset, { ...where, drop: true }).waitFor, 0);
+    assert.equal(budget.take(reset, { ...where, lost: true }).waitFor, 0);
+    assert.equal(budget.take(reset, { ...where, lost: true }).waitFor, 1);
+  });
+});

@@ -183,7 +183,8 @@ describe('issue 26: the policy learns how far a dropping link carries', () => {
     for (const { size, state } of trace.sizes) {
       if (state.reach === undefined) continue;
       const earned = (state.earned * state.reach) / 8;
-      assert.ok(size <= state.reach * 0.45 + earned + 1, `${size} with reach ${state.reach}`);
+      const allowed = Math.max(state.reach * 0.9, state.reach * 0.45 + earned);
+      assert.ok(size <= allowed + 1, `${size} with reach ${state.reach}`);
       if (state.earned === 0) assert.ok(size <= state.reach, `${size} > reach ${state.reach}`);
     }
     // The retry budget (3 per position) is never what ends it: drops do not come in a row.
