@@ -21,4 +21,5 @@ export {
   TusUnsafeFileError,
   TusUnsafeUrlError,
   TusUploadFailed,
+  TusUploadLimitError,
 } from './tus-error.js';

@@ -52,7 +52,8 @@ export type TusErrorCode =
   | 'TUS_ERR_TLS'
   | 'TUS_ERR_PROXY'
   | 'TUS_ERR_STORE'
-  | 'TUS_ERR_LOCK';
+  | 'TUS_ERR_LOCK'
+  | 'TUS_ERR_UPLOAD_LIMIT';
 
 function hasKind(value: unknown, kind: string): boolean {
   if (typeof value !== 'object' || value === null) return false;
@@ -345,6 +346,36 @@ export class TusProxyError extends TusCommunicationError {
   static override readonly kind: string = 'TusProxyError';
   constructor(message: string, details: TusErrorDetails = {}) {
     super(message, details, 'TUS_ERR_PROXY');
+  }
+}
+
+/**
+ * The server's stated body sizes for an upload (the draft's `Upload-Limit`) cannot be met
+ * within the client's own bounds: a `min-append-size` above `maxChunkSize` (or a larger
+ * fixed `chunkSize`) or above what the input may hold in memory, or a `max-append-size` so
+ * small that the upload would take thousands of requests. Thrown before the append.
+ */
+export class TusUploadLimitError extends TusError {
+  static override readonly kind: string = 'TusUploadLimitError';
+  /** The server's `max-append-size`, when stated. */
+  readonly maxAppendSize: number | undefined;
+  /** The server's `min-append-size`, when stated. */
+  readonly minAppendSize: number | undefined;
+  /** The most bytes this client sends in one request (its bounds). */
+  readonly clientMax: number;
+  constructor(
+    message: string,
+    limits: {
+      maxAppendSize: number | undefined;
+      minAppendSize: number | undefined;
+      clientMax: number;
+    },
+    details: TusErrorDetails = {},
+  ) {
+    super(message, details, 'TUS_ERR_UPLOAD_LIMIT');
+    this.maxAppendSize = limits.maxAppendSize;
+    this.minAppendSize = limits.minAppendSize;
+    this.clientMax = limits.clientMax;
   }
 }
 
