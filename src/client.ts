@@ -110,7 +110,9 @@ export class BaseTusClient implements TusClientApi {
     this.#options = validateClientOptions(options, platform.checkNetworkOptions);
     this.#platform = platform;
     this.#transport = platform.createTransport(transportOptionsOf(this.#options));
-    this.#protocol = protocolFor(this.#options.protocol, this.#transport);
+    this.#protocol = protocolFor(this.#options.protocol, this.#transport, (signal) =>
+      this.#serverInfo.get(this.#requester, this.url, signal),
+    );
     this.#requester = new Requester(this.#transport, this.#options, this.#protocol, this.url);
     this.#context = {
       endpoint: this.url,
@@ -284,6 +286,7 @@ export class BaseTusClient implements TusClientApi {
     return {
       ...info,
       versions: [...info.versions],
+      draftVersions: [...info.draftVersions],
       extensions: [...info.extensions],
       checksumAlgorithms: [...info.checksumAlgorithms],
     };

@@ -154,6 +154,12 @@ export interface UploadProtocol {
    * or `true` (the protocol always has it) / `false` (it never does).
    */
   requires(feature: ProtocolFeature): string | boolean;
+  /**
+   * Decides what the protocol is before its first request, where that depends on the
+   * server (`protocol: 'auto'`); absent: it is fixed. Called before reading `requires`,
+   * `checksumAlgorithms` or `name` for an upload.
+   */
+  settle?(signal?: AbortSignal): Promise<void>;
   /** Throws a `TusProtocolError` when a successful answer speaks another version. */
   checkAnswer(method: string, url: string, response: HttpResponse): void;
   /** Creates an upload (with the first bytes, when `body` is given). */
