@@ -17,6 +17,7 @@ import {
   appendHeaders,
   creationHeaders,
   interimLocation,
+  interimOffset,
   readUploadState,
   versionHeaders,
 } from '../../protocol/ietf/client-messages.js';
@@ -215,11 +216,25 @@ export function ietfDraft(protocol: DraftProtocol, platform: DraftPlatform): Upl
         length: args.declareLength,
         contentDigest: digest,
       });
+      const confirm = args.onConfirmedOffset;
+      let confirmed = args.offset;
       const response = await requester.send('PATCH', url, {
         headers,
         body: chunk.body,
         signal: args.signal,
         onUploadProgress: args.onUploadProgress,
+        // The server's progress (a 104 with Upload-Offset): bytes it keeps, so they count
+        // as uploaded before the final answer. One outside this chunk is ignored.
+        onInterimResponse:
+          confirm === undefined
+            ? undefined
+            : (status, interim) => {
+                const offset = interimOffset(rules, status, interim);
+                if (offset === undefined || offset <= confirmed) return;
+                if (offset > args.offset + chunk.length) return;
+                confirmed = offset;
+                confirm(offset);
+              },
       });
       if (response.status < 200 || response.status >= 300) {
         refuseFinal('PATCH', url, response);

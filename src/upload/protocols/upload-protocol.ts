@@ -132,6 +132,12 @@ export interface AppendArgs {
   declareLength?: number | undefined;
   signal?: AbortSignal | undefined;
   onUploadProgress?: ((bytesSent: number) => void) | undefined;
+  /**
+   * The server's offset confirmed before the final answer (the draft's 104 with
+   * `Upload-Offset` during an append, where the transport shows interim answers): only
+   * offsets within this chunk, each larger than the last.
+   */
+  onConfirmedOffset?: ((offset: number) => void) | undefined;
 }
 
 /** The answer to an append: its status and the server's new offset. */

@@ -62,12 +62,20 @@ const chunk = (length: number, digest?: string): PreparedChunk => ({
 const endpoint = 'http://h/files';
 
 describe('the protocol option', () => {
-  it('defaults to tus-v1, takes the three draft values, refuses anything else naming it', () => {
+  it('defaults to tus-v1, takes the draft values and auto, refuses anything else naming them', () => {
     assert.equal(validateClientOptions({}).protocol, 'tus-v1');
-    for (const value of ['tus-v1', 'ietf-draft-03', 'ietf-draft-05', 'ietf-draft-12'] as const) {
+    const values = [
+      'tus-v1',
+      'ietf-draft-03',
+      'ietf-draft-05',
+      'ietf-draft-11',
+      'ietf-draft-12',
+      'auto',
+    ] as const;
+    for (const value of values) {
       assert.equal(validateClientOptions({ protocol: value }).protocol, value);
     }
-    for (const bad of ['ietf-draft-04', 'tus', 8, null, 'toString']) {
+    for (const bad of ['ietf-draft-04', 'ietf-draft-09', 'Auto', 'tus', 8, null, 'toString']) {
       assert.throws(
         () => validateClientOptions({ protocol: bad as never }),
         (error: unknown) =>
@@ -192,6 +200,36 @@ describe('the draft module', () => {
     });
     assert.deepEqual(result, { status: 204, offset: 15, connectMs: CONNECT_MS });
     assert.equal(requester.sent[0]?.init.headers?.['Upload-Complete'], '?0');
+  });
+
+  it('a 104 with Upload-Offset during an append confirms progress: its version, within the chunk, growing', async () => {
+    const v = (version: string, offset: string) => ({
+      'upload-draft-interop-version': version,
+      'upload-offset': offset,
+    });
+    const requester = scripted([
+      {
+        interim: [
+          [100, {}],
+          [104, v('8', '12')],
+          [104, v('9', '13')], // another version: ignored
+          [104, v('8', '11')], // going back: ignored
+          [104, v('8', 'x')], // malformed: ignored
+          [104, v('8', '16')], // past the chunk: ignored
+          [104, v('8', '14')],
+        ],
+        response: ok(204, { 'upload-complete': '?0' }),
+      },
+    ]);
+    const confirmed: number[] = [];
+    const result = await draft.append(requester, {
+      url: `${endpoint}/a`,
+      offset: 10,
+      chunk: chunk(5),
+      onConfirmedOffset: (offset) => confirmed.push(offset),
+    });
+    assert.deepEqual(confirmed, [12, 14]);
+    assert.equal(result.offset, 15);
   });
 
   it('the append that declares the length completes (?1)', async () => {
