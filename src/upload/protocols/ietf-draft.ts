@@ -61,6 +61,8 @@ export function ietfDraft(protocol: DraftProtocol, platform: DraftPlatform): Upl
   /**
    * Interop 9: a refusal with `Upload-Complete: ?1` is the targeted resource's answer to the
    * whole upload (e.g. it could not process it); resuming cannot change it, so it is final.
+   * So is a success with `?1` to an append that did not complete: the server answered early
+   * and takes no more bytes.
    */
   const refuseFinal = (method: string, url: string, response: HttpResponse): void => {
     if (!rules.completeAnswerIsFinal) return;
@@ -250,6 +252,7 @@ export function ietfDraft(protocol: DraftProtocol, platform: DraftPlatform): Upl
         }
         throw errorFromResponse('PATCH', url, response);
       }
+      if (args.declareLength === undefined) refuseFinal('PATCH', url, response);
       const stated = response.headers['upload-offset'];
       return {
         status: response.status,

@@ -257,6 +257,24 @@ describe('our client: a refusal with Upload-Complete: ?1', () => {
     }
   });
 
+  it('on a successful append that did not complete, ends the upload in interop 9 (an early answer)', async () => {
+    const server = await refusingServer(204, { 'Upload-Complete': '?1' });
+    const client = new TusClient(server.endpoint, {
+      ...options,
+      protocol: 'ietf-draft-12',
+      chunkSize: 400,
+    });
+    try {
+      const error = await client.uploadFile({ input: randomBytes(1000) }).catch((e) => e);
+      assert.ok(error instanceof TusUploadFailed, String(error));
+      assert.equal(error.status, 204);
+      assert.equal(server.patches(), 1);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
   it('is retried like any 500 in interop 8', async () => {
     const server = await refusingServer(500, { 'Upload-Complete': '?1' });
     const client = new TusClient(server.endpoint, { ...options, protocol: 'ietf-draft-11' });
