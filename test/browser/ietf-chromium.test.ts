@@ -113,4 +113,24 @@ describe('Chromium with protocol ietf-draft-12, cross-origin to our server', {
     assert.equal(second.url, url);
     assert.equal(await fileSha256(ours.dataPath(url)), sha256Hex(makeBytes(size, 83)));
   });
+  it("protocol: 'auto' reads the cross-origin OPTIONS answer and speaks interop 9", async () => {
+    const size = MiB + 3;
+    const result = await upload({
+      size,
+      seed: 83,
+      kind: 'blob',
+      client: { protocol: 'auto', chunkSize: MiB },
+    });
+    assert.equal(result.error, undefined, JSON.stringify(result.error));
+    assert.equal(result.stats?.protocol, 'ietf-draft-12');
+    assert.equal(await fileSha256(ours.dataPath(result.url!)), sha256Hex(makeBytes(size, 83)));
+    // The preflight and the one OPTIONS the client asks, then the draft's requests.
+    const asked = seen.filter(
+      (r) => r.method === 'OPTIONS' && r.headers['access-control-request-method'] === undefined,
+    );
+    assert.equal(asked.length, 1);
+    const draft = seen.filter((r) => r.method !== 'OPTIONS');
+    assert.ok(draft.length >= 3);
+    assert.ok(draft.every((r) => r.headers['upload-draft-interop-version'] === '9'));
+  });
 });
