@@ -266,9 +266,11 @@ export class BaseTusClient implements TusClientApi {
   }
 
   async deleteUpload(url: string, options: RequestOptions = {}): Promise<void> {
-    await this.#requester.sendExpecting('DELETE', checkUploadUrl(url), [204, 200], {
-      signal: checkSignal(options.signal),
-    });
+    const checked = checkUploadUrl(url);
+    const signal = checkSignal(options.signal);
+    // `protocol: 'auto'`: the DELETE is the chosen protocol's (its version headers).
+    await this.#protocol.settle?.(signal);
+    await this.#requester.sendExpecting('DELETE', checked, [204, 200], { signal });
   }
 
   getUploadInfo(url: string, options: RequestOptions = {}): Promise<UploadInfo> {

@@ -338,6 +338,28 @@ describe("protocol: 'auto'", () => {
     });
   }
 
+  it('deleteUpload as the first call of a client asks OPTIONS, then deletes by the draft', async () => {
+    const server = await recordingServer();
+    const uploader = new TusClient(server.endpoint, { protocol: 'ietf-draft-12' });
+    const deleter = new TusClient(server.endpoint, { protocol: 'auto' });
+    try {
+      const url = await uploader.uploadFile({ input: randomBytes(1000) });
+      server.seen.length = 0;
+      await deleter.deleteUpload(url);
+      assert.deepEqual(
+        server.seen.map((s) => [s.method, s.headers['upload-draft-interop-version']]),
+        [
+          ['OPTIONS', undefined],
+          ['DELETE', '9'],
+        ],
+      );
+    } finally {
+      await uploader.close();
+      await deleter.close();
+      await server.close();
+    }
+  });
+
   it('against our server speaking no draft version: tus 1.0', async () => {
     const server = await recordingServer({ draftVersions: [] });
     try {
