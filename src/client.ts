@@ -110,7 +110,9 @@ export class BaseTusClient implements TusClientApi {
     this.#options = validateClientOptions(options, platform.checkNetworkOptions);
     this.#platform = platform;
     this.#transport = platform.createTransport(transportOptionsOf(this.#options));
-    this.#protocol = protocolFor(this.#options.protocol, this.#transport);
+    this.#protocol = protocolFor(this.#options.protocol, this.#transport, (signal) =>
+      this.#serverInfo.get(this.#requester, this.url, signal),
+    );
     this.#requester = new Requester(this.#transport, this.#options, this.#protocol, this.url);
     this.#context = {
       endpoint: this.url,
@@ -265,9 +267,11 @@ export class BaseTusClient implements TusClientApi {
   }
 
   async deleteUpload(url: string, options: RequestOptions = {}): Promise<void> {
-    await this.#requester.sendExpecting('DELETE', checkUploadUrl(url), [204, 200], {
-      signal: checkSignal(options.signal),
-    });
+    const checked = checkUploadUrl(url);
+    const signal = checkSignal(options.signal);
+    // `protocol: 'auto'`: the DELETE is the chosen protocol's (its version headers).
+    await this.#protocol.settle?.(signal);
+    await this.#requester.sendExpecting('DELETE', checked, [204, 200], { signal });
   }
 
   getUploadInfo(url: string, options: RequestOptions = {}): Promise<UploadInfo> {
@@ -285,6 +289,7 @@ export class BaseTusClient implements TusClientApi {
     return {
       ...info,
       versions: [...info.versions],
+      draftVersions: [...info.draftVersions],
       extensions: [...info.extensions],
       checksumAlgorithms: [...info.checksumAlgorithms],
     };

@@ -12,7 +12,7 @@ import {
   type MetadataEncoding,
   normalizeEncoding,
 } from './protocol/metadata.js';
-import { PROTOCOL_NAMES, type ProtocolName } from './protocol/protocol-names.js';
+import { PROTOCOL_OPTIONS, type ProtocolOption } from './protocol/protocol-names.js';
 import { show } from './show.js';
 import { isUrlStorage, type UrlStorage } from './storage/url-storage.js';
 import type { ChecksumAlgorithm, CredentialOrigins, RequestCredentialsMode } from './types.js';
@@ -147,11 +147,11 @@ export function checkDuration(
   return value;
 }
 
-export function checkProtocol(value: unknown): ProtocolName | undefined {
+export function checkProtocol(value: unknown): ProtocolOption | undefined {
   if (value === undefined) return undefined;
-  if (value === 'tus-v1' || isDraftProtocol(value)) return value;
+  if (value === 'tus-v1' || value === 'auto' || isDraftProtocol(value)) return value;
   throw new TypeError(
-    `protocol must be one of ${PROTOCOL_NAMES.map((name) => `'${name}'`).join(', ')}, got ${show(value)}`,
+    `protocol must be one of ${PROTOCOL_OPTIONS.map((name) => `'${name}'`).join(', ')}, got ${show(value)}`,
   );
 }
 

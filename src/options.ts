@@ -26,7 +26,7 @@ import {
   rejectUnknownKeys,
 } from './option-checks.js';
 import type { MetadataEncoding } from './protocol/metadata.js';
-import type { ProtocolName } from './protocol/protocol-names.js';
+import type { ProtocolOption } from './protocol/protocol-names.js';
 import { show } from './show.js';
 import type { UrlStorage } from './storage/url-storage.js';
 import type { TransportOptions } from './transport/http-transport.js';
@@ -126,12 +126,16 @@ export interface TusClientOptions {
   uploadDataDuringCreation?: boolean | undefined;
   /**
    * The resumable-upload protocol to speak: tus 1.0, or the IETF draft "Resumable Uploads
-   * for HTTP" in the interop version of draft -03 (5), -05 (6) or -12 (8). The draft has no
-   * concatenation (`parallelUploads`); see docs/protocols.md for what each sends.
+   * for HTTP" in the interop version of the draft it names: -03 (5), -05 (6), -11 (8) or
+   * -12 (9). `'auto'` asks the server's OPTIONS once and speaks the newest draft version
+   * both sides know, tus 1.0 when the server names none; `stats.protocol` says which. The
+   * draft has no concatenation (`parallelUploads`); see docs/protocols.md for what each
+   * sends.
    * @default 'tus-v1'
    * @example { protocol: 'ietf-draft-12' }
+   * @example { protocol: 'auto' }
    */
-  protocol?: ProtocolName | undefined;
+  protocol?: ProtocolOption | undefined;
   /**
    * Which origins receive the credential headers (`Authorization`, `Cookie`,
    * `Proxy-Authorization` and the `sensitiveHeaders`). A server may hand out upload URLs
@@ -289,7 +293,7 @@ export interface ResolvedClientOptions {
   fingerprinter: Fingerprinter;
   removeFingerprintOnSuccess: boolean;
   uploadDataDuringCreation: boolean;
-  protocol: ProtocolName;
+  protocol: ProtocolOption;
   /** `'endpoint-origin'`, `'any-origin'`, or the extra origins (normalised). */
   sendCredentialsTo: CredentialOrigins;
   /** Lower-case header names. */

@@ -46,6 +46,11 @@ export interface UploadStats {
   bytesPerSecond: number;
   /** Estimated milliseconds left; `undefined` when unknown (nothing moving, or the total unknown). */
   etaMs: number | undefined;
+  /**
+   * The protocol the upload speaks: the `protocol` option, or what `'auto'` chose once the
+   * server's answer was known (`'tus-v1'` before).
+   */
+  protocol: 'tus-v1' | `ietf-draft-${string}`;
   /** The size of the chunk being sent (or the next one), in bytes; it changes with `chunkSize: 'auto'`. */
   chunkSize: number;
   /** While the uploader waits before a retry: why, which attempt, and when; else `undefined`. */
@@ -85,6 +90,12 @@ export interface ServerInfo {
   version: string;
   /** Every version in `Tus-Version`, preferred first. */
   versions: string[];
+  /**
+   * Interop versions of the IETF draft the server says it speaks, newest first: our server's
+   * `Upload-Draft-Interop-Versions`, else the `Upload-Draft-Interop-Version` it echoed; empty
+   * when it names none.
+   */
+  draftVersions: number[];
   /** `Tus-Extension`, e.g. `['creation', 'checksum']`. */
   extensions: string[];
   /** `Tus-Max-Size` in bytes, `undefined` when not given. */

@@ -49,7 +49,7 @@ export const COMMON_DEFAULTS = {
 
 /**
  * Whether `value` is a `protocol` our core speaks: tus-js-client's `'tus-v1'`,
- * `'ietf-draft-03'` and `'ietf-draft-05'`, and our `'ietf-draft-12'`.
+ * `'ietf-draft-03'` and `'ietf-draft-05'`, and our `'ietf-draft-11'` and `'ietf-draft-12'`.
  */
 function isProtocolName(value: unknown): value is ProtocolName {
   return (PROTOCOL_NAMES as readonly unknown[]).includes(value);

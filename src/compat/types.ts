@@ -73,7 +73,7 @@ export interface UploadOptions {
   httpStack?: HttpStack | null | undefined;
   /**
    * `'tus-v1'` (tus 1.0.0), or the IETF draft: `'ietf-draft-03'`, `'ietf-draft-05'` (as
-   * tus-js-client) and `'ietf-draft-12'` (see docs/protocols.md).
+   * tus-js-client), `'ietf-draft-11'` and `'ietf-draft-12'` (see docs/protocols.md).
    */
   protocol?: string | undefined;
 

@@ -98,3 +98,19 @@ export function checkPublicUrl(value: unknown): string | undefined {
   }
   return url.href.replace(/\/+$/, '');
 }
+
+/** A list of interop versions out of `known`, newest first; all of them when absent. */
+export function checkDraftVersions<V extends number>(value: unknown, known: readonly V[]): V[] {
+  if (value === undefined) return [...known].sort((a, b) => b - a);
+  if (!Array.isArray(value)) {
+    throw new TypeError(`server option draftVersions must be an array, got ${show(value)}`);
+  }
+  for (const version of value) {
+    if (!(known as readonly unknown[]).includes(version)) {
+      throw new RangeError(
+        `server option draftVersions takes interop versions out of ${known.join(', ')}, got ${show(version)}`,
+      );
+    }
+  }
+  return [...new Set(value as V[])].sort((a, b) => b - a);
+}

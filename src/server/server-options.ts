@@ -3,9 +3,11 @@
  * place (the single checks in server-option-checks.ts). The whole `server/` folder is
  * Node-only (node:http, node:fs).
  */
+import { INTEROP_VERSIONS, type InteropVersion } from '../protocol/ietf/interop.js';
 import { show } from '../show.js';
 import {
   amount,
+  checkDraftVersions,
   checkOrigins,
   checkPath,
   checkPublicUrl,
@@ -114,6 +116,13 @@ export interface TusServerOptions {
   onError?: ((error: unknown, context: ServerErrorContext) => void) | undefined;
   /** Ms that `close()` lets requests in flight finish before cutting them. @default 5000 */
   closeTimeoutMs?: number | undefined;
+  /**
+   * The interop versions of the IETF draft this server speaks (a request naming another is
+   * refused with 400, and OPTIONS lists only these); `[]` makes it a tus 1.0 server only.
+   * @default [5, 6, 7, 8, 9]
+   * @example { draftVersions: [9] }
+   */
+  draftVersions?: readonly InteropVersion[] | undefined;
 }
 
 export interface ResolvedServerOptions {
@@ -139,6 +148,8 @@ export interface ResolvedServerOptions {
   onUploadFinish: TusServerOptions['onUploadFinish'];
   onError: TusServerOptions['onError'];
   closeTimeoutMs: number;
+  /** Newest first. */
+  draftVersions: readonly InteropVersion[];
 }
 
 export const SERVER_DEFAULTS = {
@@ -184,6 +195,7 @@ const KEYS: { readonly [K in keyof TusServerOptions]-?: true } = {
   onUploadFinish: true,
   onError: true,
   closeTimeoutMs: true,
+  draftVersions: true,
 };
 
 function checkFileSystem(value: unknown): StoreFileSystem {
@@ -271,5 +283,6 @@ export function resolveServerOptions(options: TusServerOptions): ResolvedServerO
     onUploadFinish: hook('onUploadFinish', options.onUploadFinish),
     onError: hook('onError', options.onError),
     closeTimeoutMs: amount('closeTimeoutMs', options.closeTimeoutMs, d.closeTimeoutMs, 0),
+    draftVersions: checkDraftVersions(options.draftVersions, INTEROP_VERSIONS),
   };
 }

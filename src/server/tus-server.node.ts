@@ -12,7 +12,7 @@ import { FileStore } from './file-store.node.js';
 import { handleCreate } from './handle-create.node.js';
 import { handleDelete, handleHead, handlePatch } from './handle-upload.node.js';
 import { createUploadHttpServer } from './http-server.node.js';
-import { isDraftRequest, optionsLimitHeader, routeDraft } from './ietf/draft-router.node.js';
+import { isDraftRequest, optionsDraftHeaders, routeDraft } from './ietf/draft-router.node.js';
 import { SERVER_CHECKSUM_ALGORITHMS } from './request-headers.js';
 import { isExpired, type Reply, type ServerContext } from './server-context.js';
 import {
@@ -274,7 +274,7 @@ export class TusServer {
     };
     if (Number.isFinite(this.options.maxSize))
       headers['Tus-Max-Size'] = String(this.options.maxSize);
-    Object.assign(headers, optionsLimitHeader(this.options, req.headers));
+    Object.assign(headers, optionsDraftHeaders(this.options, req.headers));
     return { status: 204, headers };
   }
 

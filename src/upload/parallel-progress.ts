@@ -76,6 +76,8 @@ export class ParallelProgress {
       retry,
       checksumAlgorithm,
       uploadUrl: this.uploadUrl,
+      // Concatenation is tus 1.0's alone.
+      protocol: 'tus-v1',
     };
   }
 }

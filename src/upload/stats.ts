@@ -20,6 +20,7 @@ export class StatsTracker {
   retry: RetryState | undefined;
   checksumAlgorithm: ChecksumAlgorithm | undefined;
   uploadUrl: string | undefined;
+  protocol: UploadStats['protocol'] = 'tus-v1';
   #started: number | undefined;
   #lastTime = 0;
   #lastBytes = 0;
@@ -103,6 +104,7 @@ export class StatsTracker {
       retry: this.retry,
       checksumAlgorithm: this.checksumAlgorithm,
       uploadUrl: this.uploadUrl,
+      protocol: this.protocol,
     };
   }
 }

@@ -210,6 +210,7 @@ export class Uploader {
   ): void {
     this.#algorithm = algorithm;
     this.#stats.checksumAlgorithm = algorithm;
+    this.#stats.protocol = this.#ctx.protocol.name;
     const planner = new ChunkPlanner({
       source,
       checksum: this.#ctx.checksum,

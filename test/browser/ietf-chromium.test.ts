@@ -1,5 +1,5 @@
 /**
- * The built browser bundle in headless Chromium with `protocol: 'ietf-draft-12'` (interop 8)
+ * The built browser bundle in headless Chromium with `protocol: 'ietf-draft-12'` (interop 9)
  * against our server on another origin: a Blob in chunks with Web Crypto Content-Digests,
  * an unknown-size ReadableStream, abort then resume. A browser shows no 104, so the upload
  * is created by an empty `Upload-Complete: ?0` request before any byte is sent. CORS must
@@ -60,7 +60,7 @@ describe('Chromium with protocol ietf-draft-12, cross-origin to our server', {
     assert.equal(result.error, undefined, JSON.stringify(result.error));
     assert.equal(await fileSha256(ours.dataPath(result.url!)), sha256Hex(makeBytes(size, 81)));
     const draft = seen.filter((r) => r.method !== 'OPTIONS');
-    assert.ok(draft.every((r) => r.headers['upload-draft-interop-version'] === '8'));
+    assert.ok(draft.every((r) => r.headers['upload-draft-interop-version'] === '9'));
     assert.ok(draft.every((r) => typeof r.headers.origin === 'string' && r.headers.origin !== ''));
     const [create, ...appends] = draft;
     assert.equal(create?.method, 'POST');
@@ -112,5 +112,25 @@ describe('Chromium with protocol ietf-draft-12, cross-origin to our server', {
     assert.equal(second.error, undefined, JSON.stringify(second.error));
     assert.equal(second.url, url);
     assert.equal(await fileSha256(ours.dataPath(url)), sha256Hex(makeBytes(size, 83)));
+  });
+  it("protocol: 'auto' reads the cross-origin OPTIONS answer and speaks interop 9", async () => {
+    const size = MiB + 3;
+    const result = await upload({
+      size,
+      seed: 83,
+      kind: 'blob',
+      client: { protocol: 'auto', chunkSize: MiB },
+    });
+    assert.equal(result.error, undefined, JSON.stringify(result.error));
+    assert.equal(result.stats?.protocol, 'ietf-draft-12');
+    assert.equal(await fileSha256(ours.dataPath(result.url!)), sha256Hex(makeBytes(size, 83)));
+    // The preflight and the one OPTIONS the client asks, then the draft's requests.
+    const asked = seen.filter(
+      (r) => r.method === 'OPTIONS' && r.headers['access-control-request-method'] === undefined,
+    );
+    assert.equal(asked.length, 1);
+    const draft = seen.filter((r) => r.method !== 'OPTIONS');
+    assert.ok(draft.length >= 3);
+    assert.ok(draft.every((r) => r.headers['upload-draft-interop-version'] === '9'));
   });
 });

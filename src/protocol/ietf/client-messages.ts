@@ -157,3 +157,23 @@ export function interimLocation(
   const location = headers.location;
   return typeof location === 'string' && location.trim() !== '' ? location.trim() : undefined;
 }
+
+/**
+ * The `Upload-Offset` of an interim answer when it is a 104 of this interop version (the
+ * server's progress during a creation or an append: bytes it processed and keeps); otherwise,
+ * or when malformed, `undefined` (a 104 of a missing or other version is ignored).
+ */
+export function interimOffset(
+  rules: InteropRules,
+  status: number,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): number | undefined {
+  if (status !== 104) return undefined;
+  const version = headers[INTEROP_HEADER.toLowerCase()];
+  if (typeof version !== 'string' || parseNonNegativeIntegerItem(version) !== rules.version) {
+    return undefined;
+  }
+  const offset = headers['upload-offset'];
+  const value = typeof offset === 'string' ? parseNonNegativeIntegerItem(offset) : undefined;
+  return value !== undefined && Number.isSafeInteger(value) ? value : undefined;
+}

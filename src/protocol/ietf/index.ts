@@ -28,8 +28,10 @@ export {
 export {
   DRAFT_PROTOCOLS,
   type DraftProtocol,
+  draftProtocolOf,
   INTEROP_HEADER,
   INTEROP_VERSIONS,
+  INTEROP_VERSIONS_HEADER,
   type InteropRules,
   type InteropVersion,
   interopRules,

@@ -14,6 +14,7 @@ export const DRAFT_REQUEST_HEADERS = [
 export const DRAFT_RESPONSE_HEADERS = [
   'Upload-Complete',
   'Upload-Draft-Interop-Version',
+  'Upload-Draft-Interop-Versions',
   'Upload-Limit',
   'Repr-Digest',
 ] as const;

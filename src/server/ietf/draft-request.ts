@@ -31,14 +31,21 @@ export function isDraftRequest(headers: Headers): boolean {
   );
 }
 
-/** The interop version a draft request names; 400 when it is not one this server speaks. */
-export function requestVersion(headers: Headers): InteropVersion {
+/**
+ * The interop version a draft request names; 400 when it is not one this server speaks
+ * (`spoken`: the server's `draftVersions`).
+ */
+export function requestVersion(
+  headers: Headers,
+  spoken: readonly InteropVersion[],
+): InteropVersion {
   const text = headerValue(headers, INTEROP_HEADER);
   const version = parseNonNegativeIntegerItem(text);
-  if (!isInteropVersion(version)) {
+  if (!isInteropVersion(version) || !spoken.includes(version)) {
+    const list = spoken.length === 0 ? 'none' : [...spoken].reverse().join(', ');
     refuse(
       400,
-      `${INTEROP_HEADER} ${JSON.stringify(text?.slice(0, 20))} is not one this server speaks (5, 6, 7 or 8)`,
+      `${INTEROP_HEADER} ${JSON.stringify(text?.slice(0, 20))} is not one this server speaks (${list})`,
     );
   }
   return version;

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   INTEROP_HEADER,
+  INTEROP_VERSIONS_HEADER,
   type InteropRules,
   interopRules,
   isInteropVersion,
@@ -32,7 +33,7 @@ export async function routeDraft(
 ): Promise<Reply | undefined> {
   let rules: InteropRules | undefined;
   try {
-    rules = interopRules(requestVersion(req.headers));
+    rules = interopRules(requestVersion(req.headers, context.options.draftVersions));
     const reply = await dispatch(context, req, res, method, target, rules);
     if (reply === undefined) return undefined;
     return { ...reply, headers: { [INTEROP_HEADER]: String(rules.version), ...reply.headers } };
@@ -64,17 +65,27 @@ function dispatch(
 }
 
 /**
- * `Upload-Limit` of an OPTIONS answer (the draft requires it of a resource that creates
- * uploads): under the lifetime key of the interop version the request names, the newest
- * one's when it names none (a browser's preflight cannot); none for interop 5.
+ * The draft's part of an OPTIONS answer. `Upload-Limit` (the draft requires it of a resource
+ * that creates uploads): under the lifetime key of the interop version the request names,
+ * the newest one's when it names none (a browser's preflight cannot); none for interop 5.
+ * `Upload-Draft-Interop-Versions` (ours, not the draft's: a List of the versions this server
+ * speaks, newest first) lets a client pick one (`protocol: 'auto'`); and a request naming a
+ * version spoken here has it echoed in `Upload-Draft-Interop-Version`. Nothing when the
+ * server speaks no draft version.
  */
-export function optionsLimitHeader(
+export function optionsDraftHeaders(
   options: ResolvedServerOptions,
   headers: Readonly<Record<string, string | string[] | undefined>>,
 ): Record<string, string> {
+  const spoken = options.draftVersions;
+  const newest = spoken[0];
+  if (newest === undefined) return {};
   const named = headers[INTEROP_HEADER.toLowerCase()];
   const version = parseNonNegativeIntegerItem(typeof named === 'string' ? named : undefined);
-  const key = isInteropVersion(version) ? interopRules(version).lifetimeKey : 'max-age';
-  if (key === undefined) return {};
-  return { 'Upload-Limit': formatUploadLimit(serverLimits(options), key) };
+  const asked = isInteropVersion(version) && spoken.includes(version) ? version : undefined;
+  const result: Record<string, string> = { [INTEROP_VERSIONS_HEADER]: spoken.join(', ') };
+  if (asked !== undefined) result[INTEROP_HEADER] = String(asked);
+  const key = interopRules(asked ?? newest).lifetimeKey;
+  if (key !== undefined) result['Upload-Limit'] = formatUploadLimit(serverLimits(options), key);
+  return result;
 }

@@ -1,6 +1,6 @@
 /**
  * The IETF draft "Resumable Uploads for HTTP" behind the protocol seam, one module for the
- * client's three draft values (`ietf-draft-03`, `-05`, `-12`: interop 5, 6, 8): what differs
+ * client's draft values (`ietf-draft-03`, `-05`, `-11`, `-12`: interop 5, 6, 8, 9): what differs
  * between them is data (`interopRules`), read here, never compared as numbers.
  *
  * Creation `POST` with `Upload-Complete` (`?1` when the body is the whole input), the file
@@ -11,17 +11,19 @@
  * Where the transport cannot show a 104 (browsers), creations carry no body: the URL is known
  * before any byte is sent.
  */
-import { TusChecksumMismatchError, TusProtocolError } from '../../errors/index.js';
+import { TusChecksumMismatchError, TusProtocolError, TusUploadFailed } from '../../errors/index.js';
 import { redactHeaders } from '../../errors/redact.js';
 import {
   appendHeaders,
   creationHeaders,
   interimLocation,
+  interimOffset,
   readUploadState,
   versionHeaders,
 } from '../../protocol/ietf/client-messages.js';
 import { DRAFT_PROTOCOLS, type DraftProtocol, interopRules } from '../../protocol/ietf/interop.js';
 import { parseProblem } from '../../protocol/ietf/problems.js';
+import { parseBooleanItem } from '../../protocol/ietf/structured-fields.js';
 import { parseUploadLimit } from '../../protocol/ietf/upload-limit.js';
 import { displayUrl, resolveLocation } from '../../protocol/location.js';
 import { decodeMetadata } from '../../protocol/metadata.js';
@@ -54,6 +56,25 @@ export function ietfDraft(protocol: DraftProtocol, platform: DraftPlatform): Upl
     return limits === undefined
       ? undefined
       : { maxAppendSize: limits.maxAppendSize, minAppendSize: limits.minAppendSize };
+  };
+
+  /**
+   * Interop 9: a refusal with `Upload-Complete: ?1` is the targeted resource's answer to the
+   * whole upload (e.g. it could not process it); resuming cannot change it, so it is final.
+   * So is a success with `?1` to an append that did not complete: the server answered early
+   * and takes no more bytes.
+   */
+  const refuseFinal = (method: string, url: string, response: HttpResponse): void => {
+    if (!rules.completeAnswerIsFinal) return;
+    if (parseBooleanItem(response.headers['upload-complete']) !== true) return;
+    throw new TusUploadFailed(
+      `${method} ${displayUrl(url)}: the server ended the upload with ${response.status} (Upload-Complete: ?1); resuming cannot change it`,
+      {
+        ...details(method, url, response),
+        responseHeaders: redactHeaders(response.headers),
+        responseBody: response.body.slice(0, 4096),
+      },
+    );
   };
 
   return {
@@ -113,6 +134,7 @@ export function ietfDraft(protocol: DraftProtocol, platform: DraftPlatform): Upl
         },
       });
       if (response.status < 200 || response.status >= 300) {
+        refuseFinal('POST', endpoint, response);
         const digested = headers['Content-Digest'] !== undefined && body !== undefined;
         if (digested && digestRefused(response, 0)) {
           // The upload exists without the body (the draft announces it before the body):
@@ -196,13 +218,28 @@ export function ietfDraft(protocol: DraftProtocol, platform: DraftPlatform): Upl
         length: args.declareLength,
         contentDigest: digest,
       });
+      const confirm = args.onConfirmedOffset;
+      let confirmed = args.offset;
       const response = await requester.send('PATCH', url, {
         headers,
         body: chunk.body,
         signal: args.signal,
         onUploadProgress: args.onUploadProgress,
+        // The server's progress (a 104 with Upload-Offset): bytes it keeps, so they count
+        // as uploaded before the final answer. One outside this chunk is ignored.
+        onInterimResponse:
+          confirm === undefined
+            ? undefined
+            : (status, interim) => {
+                const offset = interimOffset(rules, status, interim);
+                if (offset === undefined || offset <= confirmed) return;
+                if (offset > args.offset + chunk.length) return;
+                confirmed = offset;
+                confirm(offset);
+              },
       });
       if (response.status < 200 || response.status >= 300) {
+        refuseFinal('PATCH', url, response);
         if (digest !== undefined && digestRefused(response, args.offset)) {
           throw new TusChecksumMismatchError(
             `PATCH ${displayUrl(url)}: the server's Content-Digest of the ${chunk.length} bytes from ${args.offset} differs (400); they were not appended`,
@@ -215,6 +252,7 @@ export function ietfDraft(protocol: DraftProtocol, platform: DraftPlatform): Upl
         }
         throw errorFromResponse('PATCH', url, response);
       }
+      if (args.declareLength === undefined) refuseFinal('PATCH', url, response);
       const stated = response.headers['upload-offset'];
       return {
         status: response.status,

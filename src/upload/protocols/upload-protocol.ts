@@ -120,6 +120,12 @@ export interface AppendArgs {
   declareLength?: number | undefined;
   signal?: AbortSignal | undefined;
   onUploadProgress?: ((bytesSent: number) => void) | undefined;
+  /**
+   * The server's offset confirmed before the final answer (the draft's 104 with
+   * `Upload-Offset` during an append, where the transport shows interim answers): only
+   * offsets within this chunk, each larger than the last.
+   */
+  onConfirmedOffset?: ((offset: number) => void) | undefined;
 }
 
 /** The answer to an append: its status and the server's new offset. */
@@ -142,6 +148,12 @@ export interface UploadProtocol {
    * or `true` (the protocol always has it) / `false` (it never does).
    */
   requires(feature: ProtocolFeature): string | boolean;
+  /**
+   * Decides what the protocol is before its first request, where that depends on the
+   * server (`protocol: 'auto'`); absent: it is fixed. Called before reading `requires`,
+   * `checksumAlgorithms` or `name` for an upload.
+   */
+  settle?(signal?: AbortSignal): Promise<void>;
   /** Throws a `TusProtocolError` when a successful answer speaks another version. */
   checkAnswer(method: string, url: string, response: HttpResponse): void;
   /** Creates an upload (with the first bytes, when `body` is given). */

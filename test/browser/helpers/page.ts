@@ -28,6 +28,7 @@ export interface PageStats {
   chunksCompleted: number;
   checksumAlgorithm?: string;
   uploadUrl?: string;
+  protocol?: string;
 }
 
 /** What `harness.upload` returns. */

@@ -19,6 +19,7 @@ function stats(partial: Partial<UploadStats>): UploadStats {
   return {
     bytesUploaded: 0,
     bytesSent: partial.bytesUploaded ?? 0,
+    protocol: 'tus-v1',
     chunkSize: 1024 * 1024,
     retry: undefined,
     totalBytes: 64 * 1024 * 1024,

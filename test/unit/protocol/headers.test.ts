@@ -107,6 +107,7 @@ describe('OPTIONS → ServerInfo', () => {
       {
         version: '1.0.0',
         versions: ['1.0.0', '0.2.2'],
+        draftVersions: [],
         extensions: ['creation', 'termination', 'checksum'],
         maxSize: 1073741824,
         checksumAlgorithms: ['sha1', 'md5'],
@@ -115,11 +116,18 @@ describe('OPTIONS → ServerInfo', () => {
     assert.deepEqual(parseServerInfo({}), {
       version: '1.0.0',
       versions: [],
+      draftVersions: [],
       extensions: [],
       maxSize: undefined,
       checksumAlgorithms: [],
     });
     assert.throws(() => parseServerInfo({ 'tus-max-size': 'lots' }), TusProtocolError);
+    // Our server's list of draft versions, else one echoed; newest first, junk left out.
+    assert.deepEqual(
+      parseServerInfo({ 'upload-draft-interop-versions': '8, 9, x, 5' }).draftVersions,
+      [9, 8, 5],
+    );
+    assert.deepEqual(parseServerInfo({ 'upload-draft-interop-version': '9' }).draftVersions, [9]);
   });
 });
 

@@ -62,12 +62,20 @@ const chunk = (length: number, digest?: string): PreparedChunk => ({
 const endpoint = 'http://h/files';
 
 describe('the protocol option', () => {
-  it('defaults to tus-v1, takes the three draft values, refuses anything else naming it', () => {
+  it('defaults to tus-v1, takes the draft values and auto, refuses anything else naming them', () => {
     assert.equal(validateClientOptions({}).protocol, 'tus-v1');
-    for (const value of ['tus-v1', 'ietf-draft-03', 'ietf-draft-05', 'ietf-draft-12'] as const) {
+    const values = [
+      'tus-v1',
+      'ietf-draft-03',
+      'ietf-draft-05',
+      'ietf-draft-11',
+      'ietf-draft-12',
+      'auto',
+    ] as const;
+    for (const value of values) {
       assert.equal(validateClientOptions({ protocol: value }).protocol, value);
     }
-    for (const bad of ['ietf-draft-04', 'tus', 8, null, 'toString']) {
+    for (const bad of ['ietf-draft-04', 'ietf-draft-09', 'Auto', 'tus', 8, null, 'toString']) {
       assert.throws(
         () => validateClientOptions({ protocol: bad as never }),
         (error: unknown) =>
@@ -87,7 +95,10 @@ describe('the protocol option', () => {
     assert.equal(protocolFor('tus-v1', node).name, 'tus-v1');
     const inNode = protocolFor('ietf-draft-12', node);
     assert.equal(inNode.name, 'ietf-draft-12');
-    assert.deepEqual(inNode.headers, { 'Upload-Draft-Interop-Version': '8' });
+    assert.deepEqual(inNode.headers, { 'Upload-Draft-Interop-Version': '9' });
+    assert.deepEqual(protocolFor('ietf-draft-11', node).headers, {
+      'Upload-Draft-Interop-Version': '8',
+    });
     assert.equal(inNode.requires('creation-with-upload'), true);
     assert.equal(protocolFor('ietf-draft-12', browser).requires('creation-with-upload'), false);
     assert.equal(inNode.requires('concatenation'), false);
@@ -96,7 +107,8 @@ describe('the protocol option', () => {
 });
 
 describe('the draft module', () => {
-  const draft = ietfDraft('ietf-draft-12', { interim: true });
+  // Interop 8 (-11); what 9 adds is tested in test/integration/ietf/interop-9.test.ts.
+  const draft = ietfDraft('ietf-draft-11', { interim: true });
 
   it('hands on the 104 Location of its own interop version only, resolved', async () => {
     const seen: string[] = [];
@@ -188,6 +200,36 @@ describe('the draft module', () => {
     });
     assert.deepEqual(result, { status: 204, offset: 15, connectMs: CONNECT_MS });
     assert.equal(requester.sent[0]?.init.headers?.['Upload-Complete'], '?0');
+  });
+
+  it('a 104 with Upload-Offset during an append confirms progress: its version, within the chunk, growing', async () => {
+    const v = (version: string, offset: string) => ({
+      'upload-draft-interop-version': version,
+      'upload-offset': offset,
+    });
+    const requester = scripted([
+      {
+        interim: [
+          [100, {}],
+          [104, v('8', '12')],
+          [104, v('9', '13')], // another version: ignored
+          [104, v('8', '11')], // going back: ignored
+          [104, v('8', 'x')], // malformed: ignored
+          [104, v('8', '16')], // past the chunk: ignored
+          [104, v('8', '14')],
+        ],
+        response: ok(204, { 'upload-complete': '?0' }),
+      },
+    ]);
+    const confirmed: number[] = [];
+    const result = await draft.append(requester, {
+      url: `${endpoint}/a`,
+      offset: 10,
+      chunk: chunk(5),
+      onConfirmedOffset: (offset) => confirmed.push(offset),
+    });
+    assert.deepEqual(confirmed, [12, 14]);
+    assert.equal(result.offset, 15);
   });
 
   it('the append that declares the length completes (?1)', async () => {

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import {
   DRAFT_PROTOCOLS,
   digestAlgorithmOf,
+  draftProtocolOf,
   formatContentDisposition,
   formatDigestField,
   formatProblem,
@@ -189,23 +190,33 @@ describe('Content-Disposition', () => {
 });
 
 describe('interop versions as data', () => {
-  it('the client’s draft values send interop 5, 6 and 8', () => {
+  it('the client’s draft values send the interop version of the draft they name: 5, 6, 8, 9', () => {
     assert.deepEqual(DRAFT_PROTOCOLS, {
       'ietf-draft-03': 5,
       'ietf-draft-05': 6,
-      'ietf-draft-12': 8,
+      'ietf-draft-11': 8,
+      'ietf-draft-12': 9,
     });
+    assert.equal(draftProtocolOf(9), 'ietf-draft-12');
+    assert.equal(draftProtocolOf(7), undefined);
     assert.ok(isDraftProtocol('ietf-draft-12'));
     assert.ok(!isDraftProtocol('tus-v1'));
     assert.ok(!isDraftProtocol('toString'));
   });
 
   it('each version’s rules are its own, as the drafts say', () => {
-    assert.deepEqual(INTEROP_VERSIONS, [5, 6, 7, 8]);
+    assert.deepEqual(INTEROP_VERSIONS, [5, 6, 7, 8, 9]);
     assert.ok(isInteropVersion(7));
-    assert.ok(!isInteropVersion(9));
-    const [v5, v6, v7, v8] = INTEROP_VERSIONS.map(interopRules);
-    assert.ok(v5 && v6 && v7 && v8);
+    assert.ok(!isInteropVersion(10));
+    const [v5, v6, v7, v8, v9] = INTEROP_VERSIONS.map(interopRules);
+    assert.ok(v5 && v6 && v7 && v8 && v9);
+    // -12 removed the completed-upload problem type and made an answer's ?1 final.
+    assert.deepEqual(v9.problemTypes, ['mismatchingOffset', 'inconsistentLength']);
+    assert.ok(v8.problemTypes.includes('completedUpload'));
+    assert.deepEqual(
+      [v5, v6, v7, v8, v9].map((r) => r.completeAnswerIsFinal),
+      [false, false, false, false, true],
+    );
     assert.equal(v5.appendContentType, undefined);
     assert.equal(v6.appendContentType, 'application/partial-upload');
     assert.equal(v5.lifetimeKey, undefined);
@@ -224,6 +235,6 @@ describe('interop versions as data', () => {
       'Upload-Length',
     ]);
     assert.deepEqual(v8.forbiddenOnHeadAndDelete, []);
-    for (const rules of [v5, v6, v7, v8]) assert.equal(interopRules(rules.version), rules);
+    for (const rules of [v5, v6, v7, v8, v9]) assert.equal(interopRules(rules.version), rules);
   });
 });

@@ -108,6 +108,7 @@ describe('ParallelProgress', () => {
   const stats = (bytesUploaded: number, totalBytes: number, speed: number): UploadStats => ({
     bytesUploaded,
     bytesSent: bytesUploaded,
+    protocol: 'tus-v1',
     chunkSize: 1024,
     retry: undefined,
     totalBytes,
