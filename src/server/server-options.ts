@@ -26,6 +26,7 @@ export interface ServerErrorContext {
   url?: string | undefined;
 }
 
+/** What `createTusServer` / `new TusServer` take: only `directory` is required. */
 export interface TusServerOptions {
   /** Folder holding one data file and one `.json` info file per upload (created if missing). */
   directory: string;
@@ -116,6 +117,7 @@ export interface TusServerOptions {
   closeTimeoutMs?: number | undefined;
 }
 
+/** `TusServerOptions` with every default filled in: what `TusServer.options` holds. */
 export interface ResolvedServerOptions {
   directory: string;
   path: string;
@@ -141,6 +143,7 @@ export interface ResolvedServerOptions {
   closeTimeoutMs: number;
 }
 
+/** The default of each optional `TusServerOptions` value. */
 export const SERVER_DEFAULTS = {
   path: '/files',
   trustProxy: false,
