@@ -1,7 +1,9 @@
 /**
  * The pages the browser tests and the example open load without a failed request: no
  * `GET /favicon.ico` 404, which Chromium printed as a `[page console] Failed to load
- * resource` line in the test log for every page opened (issue 31, a clean test log).
+ * resource` line in the test log for every page opened (issue 31, a clean test log); and
+ * the harness prints a page's own console errors but not Chromium's "Failed to load
+ * resource" line for each status a test provokes on purpose.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +15,7 @@ import {
   launchChromium,
   startStaticServer,
 } from './helpers/browser-env.js';
+import { openHarness } from './helpers/page.js';
 import { uppyPageFiles } from './helpers/uppy-page.js';
 
 const skip = chromiumSkipReason();
@@ -45,6 +48,28 @@ describe('pages load without a failed request (no favicon 404)', { skip, timeout
     }
     return failed;
   }
+
+  it("openHarness prints the page's console errors, not Chromium's failed-resource lines", async () => {
+    const site = await startStaticServer(harnessFiles());
+    const printed: string[] = [];
+    const print = console.error;
+    console.error = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
+    try {
+      const page = await openHarness(browser, site.origin);
+      const seen = new Promise<void>((resolve) => {
+        page.on('console', (message) => {
+          if (message.text() === 'marker') resolve();
+        });
+      });
+      await page.evaluate(`fetch('${site.origin}/missing').then(() => console.error('marker'))`);
+      await seen;
+      await page.close();
+    } finally {
+      console.error = print;
+      await site.close();
+    }
+    assert.deepEqual(printed, ['[page console] marker']);
+  });
 
   it('the harness page', async () => {
     const site = await startStaticServer(harnessFiles());
