@@ -49,7 +49,9 @@ export type TusErrorCode =
   | 'TUS_ERR_REDIRECT'
   | 'TUS_ERR_UNSAFE_URL'
   | 'TUS_ERR_TLS'
-  | 'TUS_ERR_PROXY';
+  | 'TUS_ERR_PROXY'
+  | 'TUS_ERR_STORE'
+  | 'TUS_ERR_LOCK';
 
 function hasKind(value: unknown, kind: string): boolean {
   if (typeof value !== 'object' || value === null) return false;
@@ -310,9 +312,10 @@ export class TusTlsError extends TusCommunicationError {
 /**
  * The HTTP proxy (the `proxy` option) refused to carry the request: its answer to
  * `CONNECT` was not 2xx (`status` is the proxy's: 407 when it wants other credentials, 403,
- * 502 when it could not reach the server), or its answer was not HTTP. The proxy's URL in
- * the message has no credentials. Retried like an answer of that status (502, 503, 504 are;
- * 407 and 403 are not).
+ * 502 when it could not reach the server), or its answer was not HTTP/1.x, had a head over
+ * 16 KiB, or had bytes after a 2xx head (`status` undefined: not retried). The proxy's URL
+ * in the message has no credentials. Retried like an answer of that status (502, 503, 504
+ * are; 407 and 403 are not).
  */
 export class TusProxyError extends TusCommunicationError {
   static override readonly kind: string = 'TusProxyError';

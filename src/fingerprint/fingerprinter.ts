@@ -136,11 +136,16 @@ function hashOf(context: FingerprintContext, algorithm: FingerprintHashAlgorithm
   return hash;
 }
 
-/** Feeds bytes `[0, end)` of `source` to `hash`, one reused block at a time. */
+/**
+ * Feeds bytes `[0, end)` of `source` to `hash`, one reused block at a time. A `readInto` may
+ * move the block's memory (a BYOB read transfers it: the old view is detached, empty): the
+ * next read then goes into the view it returned.
+ */
 async function feed(source: FingerprintSource, hash: IncrementalHash, end: number): Promise<void> {
-  const buffer = new Uint8Array(Math.min(BLOCK, Math.max(end, 1)));
+  const size = Math.min(BLOCK, Math.max(end, 1));
+  let buffer: Uint8Array = new Uint8Array(size);
   for (let offset = 0; offset < end; ) {
-    const want = Math.min(buffer.length, end - offset);
+    const want = Math.min(size, end - offset);
     const bytes =
       source.readInto !== undefined
         ? await source.readInto(offset, buffer.subarray(0, want))
@@ -150,5 +155,14 @@ async function feed(source: FingerprintSource, hash: IncrementalHash, end: numbe
     }
     hash.update(bytes);
     offset += bytes.length;
+    if (buffer.byteLength === 0) buffer = reclaimed(bytes, size);
   }
+}
+
+/** A block of `size` bytes in the memory `view` was moved to, or a new one when it is smaller. */
+function reclaimed(view: Uint8Array, size: number): Uint8Array {
+  const memory = view.buffer;
+  return memory.byteLength - view.byteOffset >= size
+    ? new Uint8Array(memory, view.byteOffset, size)
+    : new Uint8Array(size);
 }

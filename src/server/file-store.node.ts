@@ -4,17 +4,20 @@
  *
  * Order of writes, so that a process killed at any point leaves info and data agreeing
  * (see `store-recovery.node.ts` for what the start makes of it):
- * - create: the empty data file, then the info file;
+ * - create: the empty data file, then the info file (both go again when that save fails);
  * - save: a temp copy of the info file, fsynced, renamed over the old one, then the folder
- *   fsynced (the fsyncs when `fsync` is on);
+ *   fsynced (the fsyncs when `fsync` is on); the record is answered from then on; when the
+ *   folder's fsync fails, the record it replaced is answered until a save gets through;
  * - remove: the info file first (from then on the upload is gone), then the data file;
- * - a PATCH's bytes are fsynced before the info file records them (receive-bytes.node.ts).
+ * - a PATCH's bytes are fsynced before the info file records them (receive-bytes.node.ts);
+ * - start: the folder is created if need be, and the folder above it fsynced (and above each
+ *   folder created with it), so that the folder's own entry survives a power loss too.
  *
  * Records are cached in memory (bounded, least recently used first out); one process owns
  * the folder.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { RecordCache } from './record-cache.js';
 import { isMissing, type StoreFileHandle, type StoreFileSystem } from './store-fs.node.js';
 import { isUploadId, type StoredUpload } from './upload-record.js';
@@ -69,6 +72,12 @@ export class FileStore {
   readonly #cache: RecordCache<StoredUpload>;
   readonly #reads = new Map<string, Set<Read>>();
   readonly #removing = new Set<string>();
+  /**
+   * Uploads whose new record was renamed into place but whose folder fsync then failed: the
+   * new record is visible, not durable, and a power loss may take it. Until a save of the
+   * upload gets through, the record it replaced (the last one made durable) is answered.
+   */
+  readonly #pinned = new Map<string, StoredUpload>();
 
   constructor(directory: string, settings: FileStoreSettings) {
     this.directory = directory;
@@ -106,6 +115,8 @@ export class FileStore {
   /** The record of `id`, `undefined` when there is none (or it is unreadable). */
   async get(id: string): Promise<StoredUpload | undefined> {
     if (!isUploadId(id) || this.#removing.has(id)) return undefined;
+    const pinned = this.#pinned.get(id);
+    if (pinned !== undefined) return { ...pinned };
     const cached = this.#cache.get(id);
     if (cached !== undefined) return { ...cached };
     const read: Read = { stale: false, removed: false };
@@ -129,15 +140,41 @@ export class FileStore {
     return { ...record };
   }
 
-  /** A new, empty upload: its data file, then its info file. */
+  /**
+   * A new, empty upload: its data file, then its info file. When the info file cannot be
+   * saved, the data file goes again (with the info file, if it was renamed into place before
+   * the folder's fsync failed): without a record nothing would ever remove it.
+   */
   async create(record: StoredUpload): Promise<void> {
     const handle = await this.fs.open(this.dataPath(record.id), 'wx');
-    await handle.close();
-    await this.save(record);
+    try {
+      await handle.close();
+      await this.#save(record, undefined);
+    } catch (error) {
+      await this.remove(record.id).catch(() => {});
+      throw error;
+    }
   }
 
   /** Replaces the info file atomically (and durably when `fsync` is on). */
   async save(record: StoredUpload): Promise<void> {
+    const previous = this.#fsync ? await this.#lastDurable(record.id) : undefined;
+    await this.#save(record, previous);
+  }
+
+  /** The record of `id` as last made durable (or read from disk), not cached anew. */
+  async #lastDurable(id: string): Promise<StoredUpload | undefined> {
+    const known = this.#pinned.get(id) ?? this.#cache.get(id);
+    if (known !== undefined) return known;
+    try {
+      return parseRecord(await this.fs.readFile(this.infoPath(id)), id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `save`, told the record being replaced (`undefined` for a new upload). */
+  async #save(record: StoredUpload, previous: StoredUpload | undefined): Promise<void> {
     const target = this.infoPath(record.id);
     const temp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
     const text = Buffer.from(JSON.stringify(record));
@@ -158,14 +195,28 @@ export class FileStore {
       throw error;
     }
     for (const read of this.#reads.get(record.id) ?? []) read.stale = true;
+    if (this.#fsync) {
+      try {
+        await this.syncDirectory();
+      } catch (error) {
+        if (previous === undefined) {
+          this.#cache.delete(record.id);
+        } else {
+          this.#pinned.set(record.id, { ...previous });
+          this.#cache.set(record.id, { ...previous });
+        }
+        throw error;
+      }
+    }
+    this.#pinned.delete(record.id);
     this.#cache.set(record.id, { ...record });
-    if (this.#fsync) await this.syncDirectory();
   }
 
   /** Removes upload `id`: its info file first (the upload is gone from then on), then its bytes. */
   async remove(id: string): Promise<void> {
     this.#removing.add(id);
     this.#cache.delete(id);
+    this.#pinned.delete(id);
     for (const read of this.#reads.get(id) ?? []) read.removed = true;
     try {
       await this.#unlink(this.infoPath(id));
@@ -189,8 +240,12 @@ export class FileStore {
   /**
    * Opens the data file for writing at `offset`, first cutting anything past it. A file
    * shorter than `offset` is an error: the caller lowers the record first (never pads).
+   * A pinned upload's record is made durable again first: the bytes to cut may be the ones a
+   * newer record on disk (not durable, but it may survive a power loss) claims.
    */
   async openAt(id: string, offset: number): Promise<StoreFileHandle> {
+    const pinned = this.#pinned.get(id);
+    if (pinned !== undefined) await this.#save(pinned, pinned);
     const handle = await this.fs.open(this.dataPath(id), 'r+');
     try {
       const { size } = await handle.stat();
@@ -221,9 +276,29 @@ export class FileStore {
     if (this.#fsync) await handle.datasync();
   }
 
-  /** fsync of the folder: renames, creations and removals in it survive a power loss. */
-  async syncDirectory(): Promise<void> {
-    const handle = await this.fs.open(this.directory, 'r');
+  /**
+   * Creates the folder (and its parents) when missing. With `fsync` on, the folder above it
+   * is fsynced, and the one above each folder created with it: a folder's entry is durable
+   * only then, and without it every upload inside would vanish with a power loss. The parent
+   * is fsynced even when the folder exists, as a process that died after creating it may
+   * have left its entry unsynced.
+   */
+  async prepareDirectory(): Promise<void> {
+    const created: string[] = [];
+    for (let folder = this.directory; ; folder = dirname(folder)) {
+      if (await this.#exists(folder)) break;
+      created.push(folder);
+      if (dirname(folder) === folder) break;
+    }
+    await this.fs.mkdir(this.directory);
+    if (!this.#fsync) return;
+    const parents = new Set([dirname(this.directory), ...created.map((folder) => dirname(folder))]);
+    for (const parent of parents) await this.syncDirectory(parent);
+  }
+
+  /** fsync of a folder (the store's by default): renames, creations and removals in it survive a power loss. */
+  async syncDirectory(directory = this.directory): Promise<void> {
+    const handle = await this.fs.open(directory, 'r');
     try {
       await handle.sync();
     } finally {
@@ -285,6 +360,16 @@ export class FileStore {
       if (isMissing(error)) {
         throw new ConcatenationError(`partial upload ${id} is gone`, id, { cause: error });
       }
+      throw error;
+    }
+  }
+
+  async #exists(path: string): Promise<boolean> {
+    try {
+      await this.fs.stat(path);
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
       throw error;
     }
   }

@@ -6,7 +6,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { OFFSET_OCTET_STREAM } from '../protocol/constants.js';
-import { receiveBytes } from './receive-bytes.node.js';
+import { knownLength } from './ietf/draft-state.js';
+import { receiveBytes, recordOffset } from './receive-bytes.node.js';
 import { integerHeader } from './request-headers.js';
 import {
   expiresHeader,
@@ -29,8 +30,10 @@ export async function handleHead(
     'Upload-Offset': String(upload.offset),
     ...expiresHeader(upload),
   };
-  if (upload.length === undefined) headers['Upload-Defer-Length'] = '1';
-  else headers['Upload-Length'] = String(upload.length);
+  // A draft upload's declared length is its length to a tus client too.
+  const length = knownLength(upload);
+  if (length === undefined) headers['Upload-Defer-Length'] = '1';
+  else headers['Upload-Length'] = String(length);
   if (upload.metadata !== '') headers['Upload-Metadata'] = upload.metadata;
   if (upload.concat?.type === 'partial') headers['Upload-Concat'] = 'partial';
   if (upload.concat?.type === 'final') {
@@ -85,7 +88,13 @@ export async function handlePatch(
   }
 }
 
-/** creation-defer-length: the first `Upload-Length` sent with a PATCH fixes the length. */
+/**
+ * creation-defer-length: the first `Upload-Length` sent with a PATCH fixes the length. A
+ * length already known, whichever protocol declared it (a draft upload's `Upload-Length`),
+ * cannot change. On a draft upload it is recorded as the draft's declared length, so that
+ * draft appends keep their rule (only `Upload-Complete: ?1` completes); a tus PATCH that
+ * reaches it completes the upload.
+ */
 async function commitLength(
   context: ServerContext,
   req: IncomingMessage,
@@ -93,9 +102,10 @@ async function commitLength(
 ): Promise<StoredUpload> {
   const length = integerHeader(req.headers, 'Upload-Length');
   if (length === undefined) return upload;
-  if (upload.length !== undefined) {
-    if (length !== upload.length) {
-      refuse(400, `Upload-Length is already ${upload.length}; it cannot change to ${length}`);
+  const known = knownLength(upload);
+  if (known !== undefined) {
+    if (length !== known) {
+      refuse(400, `Upload-Length is already ${known}; it cannot change to ${length}`);
     }
     return upload;
   }
@@ -105,9 +115,15 @@ async function commitLength(
   if (length > context.options.maxSize) {
     refuse(413, `Upload-Length ${length} is more than Tus-Max-Size ${context.options.maxSize}`);
   }
-  const next = withExpiry({ ...upload, length }, context.options, Date.now());
+  const next: StoredUpload =
+    upload.draft !== undefined
+      ? { ...upload, draft: { ...upload.draft, length } }
+      : withExpiry({ ...upload, length }, context.options, Date.now());
+  // A length equal to the bytes stored completes the upload (checked, recorded, hook run).
+  if (length === upload.offset) {
+    return recordOffset(context, { ...next, length: undefined }, upload.offset, {});
+  }
   await context.store.save(next);
-  if (isComplete(next)) await context.finished(next);
   return next;
 }
 

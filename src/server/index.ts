@@ -9,6 +9,12 @@
  * const endpoint = await tus.listen(1080); // http://127.0.0.1:1080/files
  */
 
+export {
+  configureUploadHttpServer,
+  createUploadHttpServer,
+  UPLOAD_HTTP_SETTINGS,
+  type UploadHttpServerOptions,
+} from './http-server.node.js';
 export type { DraftState } from './ietf/draft-state.js';
 export { SERVER_CHECKSUM_ALGORITHMS } from './request-headers.js';
 export {

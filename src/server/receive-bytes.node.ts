@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { writeBody } from './body-writer.node.js';
+import { knownLength } from './ietf/draft-state.js';
 import {
   announcesChecksumTrailer,
   type ChecksumClaim,
@@ -18,6 +19,7 @@ import {
 } from './request-headers.js';
 import { type ServerContext, withExpiry } from './server-context.js';
 import type { StoreFileHandle } from './store-fs.node.js';
+import { type Completion, completeUpload } from './upload-completion.node.js';
 import { isComplete, refuse, type StoredUpload } from './upload-record.js';
 
 export interface Received {
@@ -41,7 +43,9 @@ export async function receiveBytes(
     claim !== undefined ? [claim.algorithm] : viaTrailer ? SERVER_CHECKSUM_ALGORITHMS : [];
 
   const start = upload.offset;
-  const room = (upload.length ?? options.maxSize) - start;
+  // The length declared by either protocol (a draft upload's too): no byte goes past it.
+  const length = knownLength(upload);
+  const room = (length ?? options.maxSize) - start;
   const declared = integerHeader(req.headers, 'Content-Length');
   if (declared !== undefined) checkDeclaredSize(context, upload, declared);
   const limit = Math.min(room, options.maxChunkSize);
@@ -96,7 +100,11 @@ export async function receiveBytes(
   } finally {
     await handle.close();
   }
-  return { upload: await recordOffset(context, upload, start + written), ended };
+  // Reaching the declared length completes the upload the tus way, with the checks any
+  // completion makes (a draft upload's Repr-Digest).
+  const size = start + written;
+  const completes = length !== undefined && size >= length ? {} : undefined;
+  return { upload: await recordOffset(context, upload, size, completes), ended };
 }
 
 /**
@@ -119,16 +127,26 @@ export async function keepDurable(
   }
 }
 
-/** `upload` recorded with `size` bytes (and its expiry renewed); itself when nothing changed. */
+/**
+ * `upload` recorded with `size` bytes (and its expiry renewed); itself when nothing changed.
+ * With `completion`, or when `size` reaches the recorded length, the upload is completed
+ * (upload-completion.node.ts: checked, then recorded, then `onUploadFinish`), never
+ * recorded complete first; an upload already complete is not completed again.
+ */
 export async function recordOffset(
   context: ServerContext,
   upload: StoredUpload,
   size: number,
+  completion?: Completion,
 ): Promise<StoredUpload> {
+  if (isComplete(upload)) return upload;
+  const reached = upload.length !== undefined && size >= upload.length;
+  if (completion !== undefined || reached) {
+    return (await completeUpload(context, { ...upload, offset: size }, completion)).upload;
+  }
   if (size === upload.offset) return upload;
   const next = withExpiry({ ...upload, offset: size }, context.options, Date.now());
   await context.store.save(next);
-  if (isComplete(next)) await context.finished(next);
   return next;
 }
 
@@ -143,24 +161,26 @@ function checkDeclaredSize(context: ServerContext, upload: StoredUpload, declare
     refuse(413, `a request may carry at most ${maxChunkSize} bytes, this one declares ${declared}`);
   }
   const end = upload.offset + declared;
-  if (upload.length !== undefined && end > upload.length) {
+  const length = knownLength(upload);
+  if (length !== undefined && end > length) {
     // 413 as tusd and @tus/server answer it (the spec names no status for this).
     refuse(
       413,
-      `offset ${upload.offset} + ${declared} bytes goes past Upload-Length ${upload.length}; nothing was stored`,
+      `offset ${upload.offset} + ${declared} bytes goes past Upload-Length ${length}; nothing was stored`,
     );
   }
-  if (upload.length === undefined && end > maxSize) {
+  if (length === undefined && end > maxSize) {
     refuse(413, `offset ${upload.offset} + ${declared} bytes goes past Tus-Max-Size ${maxSize}`);
   }
 }
 
 function describeLimit(context: ServerContext, upload: StoredUpload): string {
   const { maxChunkSize, maxSize } = context.options;
-  const room = (upload.length ?? maxSize) - upload.offset;
+  const length = knownLength(upload);
+  const room = (length ?? maxSize) - upload.offset;
   if (maxChunkSize < room) return `at most ${maxChunkSize} bytes a request`;
-  if (upload.length !== undefined) {
-    return `it goes past Upload-Length ${upload.length} from offset ${upload.offset}`;
+  if (length !== undefined) {
+    return `it goes past Upload-Length ${length} from offset ${upload.offset}`;
   }
   return `Tus-Max-Size ${maxSize}, offset ${upload.offset}`;
 }

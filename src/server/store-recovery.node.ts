@@ -65,7 +65,7 @@ export async function reconcile(
 /** Creates the folder and makes every upload in it consistent (see the file's comment). */
 export async function recoverStore(store: FileStore, options: Options): Promise<RecoveryReport> {
   const report: RecoveryReport = { removed: 0, lowered: 0, cut: 0, unreadable: [] };
-  await store.fs.mkdir(store.directory);
+  await store.prepareDirectory();
   const names = new Set(await store.fs.readdir(store.directory));
   for (const name of names) {
     if (name.endsWith('.tmp') && isUploadId(name.slice(0, 32)) && name.includes('.json.')) {

@@ -4,13 +4,14 @@
  * into answers (and unexpected errors into 500s told to `onError`), recovers the store at
  * start, expires uploads, closes gracefully.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TUS_VERSION } from '../protocol/constants.js';
 import { corsHeaders } from './cors.js';
 import { FileStore } from './file-store.node.js';
 import { handleCreate } from './handle-create.node.js';
 import { handleDelete, handleHead, handlePatch } from './handle-upload.node.js';
+import { createUploadHttpServer } from './http-server.node.js';
 import { isDraftRequest, optionsLimitHeader, routeDraft } from './ietf/draft-router.node.js';
 import { SERVER_CHECKSUM_ALGORITHMS } from './request-headers.js';
 import { isExpired, type Reply, type ServerContext } from './server-context.js';
@@ -107,7 +108,11 @@ export class TusServer {
     return this.#ready;
   }
 
-  /** A `node:http` request listener: `createServer((req, res) => tus.handle(req, res))`. */
+  /**
+   * A `node:http` request listener: `createUploadHttpServer((req, res) => tus.handle(req, res))`
+   * (a server made otherwise: `configureUploadHttpServer(server)`, so that Node does not cut a
+   * body still moving after 300 s).
+   */
   handle(req: IncomingMessage, res: ServerResponse): void {
     const work = this.#serve(req, res).finally(() => this.#inFlight.delete(work));
     this.#inFlight.add(work);
@@ -154,10 +159,13 @@ export class TusServer {
     return removed;
   }
 
-  /** Starts an http.Server of its own; resolves with the creation endpoint URL. */
+  /**
+   * Starts an http.Server of its own (`createUploadHttpServer`: no cap on a request whose
+   * body is still moving); resolves with the creation endpoint URL.
+   */
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     await this.#ready;
-    const server = createServer((req, res) => this.handle(req, res));
+    const server = createUploadHttpServer((req, res) => this.handle(req, res));
     this.#httpServer = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

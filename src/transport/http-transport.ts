@@ -121,7 +121,10 @@ export interface TransportOptions {
   proxy?: string | undefined;
   /** Node: the caller's agents, used instead of the transport's own. */
   agents?: { readonly http?: object | undefined; readonly https?: object | undefined } | undefined;
-  /** Node: how long to wait for a proxy's answer to `CONNECT`, in ms. @default Infinity */
+  /**
+   * Node: the bound of the whole `CONNECT` exchange with a proxy, in ms: a deadline, not an
+   * idle time (an answer trickled a byte at a time does not extend it). @default Infinity
+   */
   proxyConnectTimeout?: number | undefined;
   /** Node: TLS material for `https:` servers (and an `https:` proxy). */
   tls?: TlsSettings | undefined;

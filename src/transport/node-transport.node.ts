@@ -180,7 +180,11 @@ function send(
     // The connection misbehaved (or was abandoned): pace the next body from scratch.
     pacing.forget(origin);
     reject(error);
-    clientRequest?.destroy();
+    if (clientRequest === undefined) return;
+    clientRequest.destroy();
+    // A tunnel still opening for it would stay open to the proxy: closed too.
+    const agent = route.options.agent;
+    if (agent instanceof TunnelAgent) agent.abandon(clientRequest);
   };
   const watchdog = new RequestWatchdog({
     details,

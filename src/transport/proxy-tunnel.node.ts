@@ -15,9 +15,7 @@ import { isIPv6, connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type ConnectionOptions, connect as tlsConnect } from 'node:tls';
 import { redactUrl } from '../errors/redact.js';
-
-/** The largest proxy answer head to `CONNECT` read before giving up. */
-const MAX_CONNECT_HEAD = 16_384;
+import { type ConnectAnswer, MAX_CONNECT_HEAD, readConnectAnswer } from './connect-answer.js';
 
 /** The proxy, parsed once. */
 export interface ProxyRoute {
@@ -64,12 +62,19 @@ export class ProxyRefusal extends Error {
 /**
  * An https `Agent` whose connections are tunnels through the proxy. `proxyTls` is how the
  * connection to an `https:` proxy is made (its CA, whether to verify it); `connectTimeout`
- * bounds the wait for the proxy's answer to `CONNECT` (ms, `Infinity` = none).
+ * bounds the wait for the proxy's answer to `CONNECT` (ms, `Infinity` = none). A tunnel
+ * still opening belongs to the request that asked for it: `abandon(request)` (the request
+ * given up: aborted, timed out) and `destroy()` (the client closed) close it.
  */
 export class TunnelAgent extends HttpsAgent {
   readonly #route: ProxyRoute;
   readonly #proxyTls: ConnectionOptions;
   readonly #connectTimeout: number;
+  /** Tunnels still opening, by the request each was opened for. */
+  readonly #opening = new Map<object, AbortController>();
+  /** The request `createSocket` is making a connection for (`createConnection` runs within). */
+  #asking: object | undefined;
+  #destroyed = false;
 
   constructor(
     options: HttpsAgentOptions,
@@ -83,14 +88,52 @@ export class TunnelAgent extends HttpsAgent {
     this.#connectTimeout = connectTimeout;
   }
 
+  /**
+   * @internal Node's (from `addRequest`, or for a queued request when a socket goes):
+   * records which request the connection it makes at once is for.
+   */
+  createSocket(request: object, options: object, callback: unknown): void {
+    this.#asking = request;
+    try {
+      (HttpsAgent.prototype as unknown as AgentInternals).createSocket.call(
+        this,
+        request,
+        options,
+        callback,
+      );
+    } finally {
+      this.#asking = undefined;
+    }
+  }
+
+  /** Closes the tunnel still opening for `request`, if there is one. */
+  abandon(request: object): void {
+    this.#opening.get(request)?.abort();
+  }
+
+  override destroy(): void {
+    this.#destroyed = true;
+    for (const opening of this.#opening.values()) opening.abort();
+    super.destroy();
+  }
+
   override createConnection(
     options: RequestOptions,
     callback?: (error: Error | null, stream: Duplex) => void,
   ): Duplex | null | undefined {
     const host = String(options.host ?? options.hostname ?? 'localhost');
     const port = Number(options.port ?? 443);
-    openTunnel(this.#route, host, port, this.#proxyTls, this.#connectTimeout).then(
+    const opening = new AbortController();
+    if (this.#destroyed) opening.abort();
+    // Keyed by the request, else by the controller itself (dropped with it).
+    const key = this.#asking ?? opening;
+    this.#opening.set(key, opening);
+    const settled = () => {
+      if (this.#opening.get(key) === opening) this.#opening.delete(key);
+    };
+    openTunnel(this.#route, host, port, this.#proxyTls, this.#connectTimeout, opening.signal).then(
       (socket) => {
+        settled();
         let secured: Duplex | null | undefined;
         try {
           // https.Agent's own TLS connect (session reuse), over the tunnel.
@@ -102,22 +145,39 @@ export class TunnelAgent extends HttpsAgent {
         }
         if (secured) callback?.(null, secured);
       },
-      (error: Error) => callback?.(error, undefined as unknown as Duplex),
+      (error: Error) => {
+        settled();
+        callback?.(error, undefined as unknown as Duplex);
+      },
     );
     // The socket comes through the callback once the tunnel is open.
     return undefined;
   }
 }
 
-/** Opens a connection to the proxy and asks it for a tunnel to `host:port`. */
+/** Node's `Agent` method that `TunnelAgent` wraps (not in its published types). */
+interface AgentInternals {
+  createSocket(request: object, options: object, callback: unknown): void;
+}
+
+/**
+ * Opens a connection to the proxy and asks it for a tunnel to `host:port`. `timeoutMs` bounds
+ * the whole exchange (a proxy that trickles its answer does not hold the socket longer);
+ * `signal` gives up on it, the socket destroyed (a request abandoned, the agent destroyed).
+ */
 export function openTunnel(
   route: ProxyRoute,
   host: string,
   port: number,
   proxyTls: ConnectionOptions,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(abandoned(route));
+      return;
+    }
     const socket: Socket = route.secure
       ? tlsConnect({
           ...proxyTls,
@@ -127,12 +187,16 @@ export function openTunnel(
         })
       : netConnect({ host: route.host, port: route.port });
     const authority = `${isIPv6(host) ? `[${host}]` : host}:${port}`;
-    let head = Buffer.alloc(0);
+    const pieces: Buffer[] = [];
+    let received = 0;
     let done = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = () => finish(abandoned(route));
     const finish = (error: Error | undefined) => {
       if (done) return;
       done = true;
-      socket.setTimeout(0);
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       socket.off('data', onData);
       if (error === undefined) {
         resolve(socket);
@@ -142,44 +206,26 @@ export function openTunnel(
       }
     };
     const onData = (piece: Buffer) => {
-      head = Buffer.concat([head, piece]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end === -1) {
-        if (head.byteLength > MAX_CONNECT_HEAD) {
-          finish(new ProxyRefusal(`the proxy ${route.shown} sent an endless answer`, undefined));
-        }
-        return;
-      }
-      const line = head.subarray(0, head.indexOf('\r\n')).toString('latin1');
-      const match = /^HTTP\/1\.[01] ([0-9]{3})(?: (.*))?$/.exec(line);
-      if (match === null) {
-        finish(new ProxyRefusal(`the proxy ${route.shown} did not answer in HTTP`, undefined));
-        return;
-      }
-      const status = Number(match[1]);
-      if (status < 200 || status >= 300) {
-        const reason = match[2] === undefined || match[2] === '' ? '' : ` ${match[2]}`;
-        finish(
-          new ProxyRefusal(
-            `the proxy ${route.shown} refused the tunnel to ${authority}: ${status}${reason}`,
-            status,
-          ),
-        );
-        return;
-      }
-      // Bytes after the head belong to the tunnel (a server that spoke first).
-      const rest = head.subarray(end + 4);
-      if (rest.byteLength > 0) socket.unshift(rest);
-      finish(undefined);
+      pieces.push(piece);
+      received += piece.byteLength;
+      // Nothing past the bound is kept: the answer is judged on what came within it.
+      const head = Buffer.concat(pieces, Math.min(received, MAX_CONNECT_HEAD + 1));
+      pieces.length = 0;
+      pieces.push(head);
+      const answer = readConnectAnswer(head);
+      if (answer.kind === 'incomplete') return;
+      finish(tunnelFailure(route, authority, answer, received));
     };
     socket.on('data', onData);
     socket.once('error', (error) => finish(error));
     socket.once('close', () =>
       finish(new Error(`the proxy ${route.shown} closed the connection before the tunnel opened`)),
     );
+    signal?.addEventListener('abort', onAbort, { once: true });
     if (Number.isFinite(timeoutMs)) {
-      socket.setTimeout(timeoutMs, () =>
-        finish(new Error(`no answer from the proxy ${route.shown} within ${timeoutMs} ms`)),
+      timer = setTimeout(
+        () => finish(new Error(`no answer from the proxy ${route.shown} within ${timeoutMs} ms`)),
+        timeoutMs,
       );
     }
     socket.once(route.secure ? 'secureConnect' : 'connect', () => {
@@ -190,6 +236,53 @@ export function openTunnel(
       socket.write(`${lines.join('\r\n')}\r\n\r\n`);
     });
   });
+}
+
+/**
+ * Why the tunnel cannot be used, `undefined` when it can. Bytes after a 2xx head would be the
+ * server's, but a TLS server never speaks first (the client's hello opens the handshake):
+ * they are the proxy's mistake, refused here rather than handed to TLS as its first record.
+ */
+function tunnelFailure(
+  route: ProxyRoute,
+  authority: string,
+  answer: Exclude<ConnectAnswer, { kind: 'incomplete' }>,
+  received: number,
+): ProxyRefusal | undefined {
+  const proxy = `the proxy ${route.shown}`;
+  switch (answer.kind) {
+    case 'too-large':
+      return new ProxyRefusal(
+        `${proxy} sent an answer head over ${MAX_CONNECT_HEAD} bytes to CONNECT`,
+        undefined,
+      );
+    case 'not-http':
+      return new ProxyRefusal(
+        `${proxy} did not answer CONNECT in HTTP/1.x ("${answer.line}")`,
+        undefined,
+      );
+    case 'answer': {
+      const { status, reason } = answer;
+      if (status < 200 || status >= 300) {
+        return new ProxyRefusal(
+          `${proxy} refused the tunnel to ${authority}: ${status}${reason === '' ? '' : ` ${reason}`}`,
+          status,
+        );
+      }
+      const extra = received - answer.headEnd;
+      if (extra > 0) {
+        return new ProxyRefusal(
+          `${proxy} sent ${extra} byte${extra === 1 ? '' : 's'} after its ${status} answer to CONNECT, before the TLS handshake began (a server cannot speak first there)`,
+          undefined,
+        );
+      }
+      return undefined;
+    }
+  }
+}
+
+function abandoned(route: ProxyRoute): Error {
+  return new Error(`the tunnel through the proxy ${route.shown} was given up before it opened`);
 }
 
 /**

@@ -5,7 +5,7 @@
  * for `resumable-upload serve` and for the `resumable-upload-server` binary alike.
  */
 import { mkdir } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -146,10 +146,14 @@ async function createOurServer(
   options: TusServerOptions,
 ): Promise<{ tus: TusServer; server: Server; requestMethod: (req: IncomingMessage) => string }> {
   // Loaded on demand: the other commands never load the server.
-  const { createTusServer, requestMethod } = await import('../../server/index.js');
+  const { createTusServer, createUploadHttpServer, requestMethod } = await import(
+    '../../server/index.js'
+  );
   const tus = createTusServer(options);
   await tus.ready();
-  return { tus, server: createServer((req, res) => tus.handle(req, res)), requestMethod };
+  // No cap on a request whose body is still moving (Node's 300 s requestTimeout is off).
+  const server = createUploadHttpServer((req, res) => tus.handle(req, res));
+  return { tus, server, requestMethod };
 }
 
 function errorLine(error: unknown, context: ServerErrorContext): string {

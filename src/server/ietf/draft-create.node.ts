@@ -13,10 +13,10 @@ import { encodeMetadata, toBase64 } from '../../protocol/metadata.js';
 import { storeNewUpload } from '../creation.node.js';
 import { checkMetadataHeader, headerValue } from '../request-headers.js';
 import { type Reply, type ServerContext, withExpiry } from '../server-context.js';
-import { refuse, type StoredUpload } from '../upload-record.js';
-import { completeDraft } from './draft-complete.node.js';
+import { refuse, type StoredUpload, TusServerRequestError } from '../upload-record.js';
+import { type Completed, completeDraft } from './draft-complete.node.js';
 import { receiveDraftBody } from './draft-receive.node.js';
-import { limitHeader, refuseProblem, stateHeaders } from './draft-reply.js';
+import { limitHeader, refuseProblem, stateHeaders, withHeaders } from './draft-reply.js';
 import {
   completeHeader,
   contentLength,
@@ -79,14 +79,32 @@ export async function createDraftUpload(
       [INTEROP_HEADER]: String(rules.version),
       ...limitHeader(rules, options, upload),
     });
+    const completion = complete ? { claimed: undefined, wanted: [] } : undefined;
+    let done: Completed | undefined;
     if (withBody) {
-      const received = await receiveDraftBody(context, req, upload, rules, digests, lease.signal);
+      const received = await receiveDraftBody(
+        context,
+        req,
+        upload,
+        rules,
+        digests,
+        lease.signal,
+        completion,
+      );
       upload = received.upload;
+      done = received.completed;
       if (!received.ended) return undefined;
     }
-    if (complete) {
-      ({ upload, headers: extra } = await completeDraft(context, upload, undefined, []));
+    if (completion !== undefined) done ??= await completeDraft(context, upload, completion);
+    if (done !== undefined) ({ upload, headers: extra } = done);
+  } catch (error) {
+    // The upload exists (announced in the 104) unless the refusal removed it: the answer
+    // names it, so that a client that missed the 104 can resume it (a body whose
+    // Content-Digest failed is sent again as an append, not as a new upload).
+    if (error instanceof TusServerRequestError && (await context.store.get(upload.id))) {
+      throw withHeaders(error, { Location: location });
     }
+    throw error;
   } finally {
     lease.release();
   }

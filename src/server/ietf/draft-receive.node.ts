@@ -18,6 +18,7 @@ import { writeBody } from '../body-writer.node.js';
 import { keepDurable, recordOffset } from '../receive-bytes.node.js';
 import type { ServerContext } from '../server-context.js';
 import { refuse, type StoredUpload } from '../upload-record.js';
+import { type Completed, completeDraft, type DraftCompletion } from './draft-complete.node.js';
 import { limitHeader, refuseProblem, stateHeaders } from './draft-reply.js';
 import { contentLength } from './draft-request.js';
 import { knownLength } from './draft-state.js';
@@ -27,6 +28,31 @@ export interface DraftReceived {
   upload: StoredUpload;
   /** `false` when the client went away mid-body (there is nobody to answer). */
   ended: boolean;
+  /** Set when the request completed the upload: what its answer carries. */
+  completed?: Completed | undefined;
+}
+
+/**
+ * The request would take the upload past its known length. The draft (-05 on, our interop
+ * 7 and 8): "the server MUST prevent the offset from exceeding the upload length by
+ * rejecting the request once the offset exceeds the length, marking the upload resource
+ * invalid and rejecting any further interaction with it"; a `Content-Length` that already
+ * says so is the same fault found before the bytes, so it is answered the same way: the
+ * upload is removed where the version says so, kept (nothing appended) where it does not.
+ */
+export async function refuseOverLength(
+  context: ServerContext,
+  upload: StoredUpload,
+  rules: InteropRules,
+  message: string,
+): Promise<never> {
+  if (rules.overLengthDeactivates) await context.store.remove(upload.id);
+  refuseProblem(
+    400,
+    'inconsistentLength',
+    `${message}; nothing was appended${rules.overLengthDeactivates ? ' and the upload is gone' : ''}`,
+    rules.overLengthDeactivates ? {} : stateHeaders(upload),
+  );
 }
 
 export async function receiveDraftBody(
@@ -36,6 +62,7 @@ export async function receiveDraftBody(
   rules: InteropRules,
   digests: Digests | undefined,
   signal: AbortSignal,
+  completion?: DraftCompletion,
 ): Promise<DraftReceived> {
   const { options, store } = context;
   const start = upload.offset;
@@ -48,11 +75,11 @@ export async function receiveDraftBody(
     });
   if (declared !== undefined && declared > options.maxChunkSize) tooLarge();
   if (declared !== undefined && length !== undefined && start + declared > length) {
-    refuseProblem(
-      400,
-      'inconsistentLength',
+    await refuseOverLength(
+      context,
+      upload,
+      rules,
       `offset ${start} + ${declared} bytes goes past the upload's length ${length}`,
-      stateHeaders(upload),
     );
   }
   const room = (length ?? options.maxSize) - start;
@@ -82,12 +109,11 @@ export async function receiveDraftBody(
           ...stateHeaders(upload),
         });
       }
-      if (rules.overLengthDeactivates) await store.remove(upload.id);
-      refuseProblem(
-        400,
-        'inconsistentLength',
-        `the body goes past the upload's length ${length}; nothing was appended${rules.overLengthDeactivates ? ' and the upload is gone' : ''}`,
-        rules.overLengthDeactivates ? {} : stateHeaders(upload),
+      await refuseOverLength(
+        context,
+        upload,
+        rules,
+        `the body goes past the upload's length ${length}`,
       );
     }
     if (checked.length > 0) {
@@ -116,5 +142,18 @@ export async function receiveDraftBody(
   } finally {
     await handle.close();
   }
-  return { upload: await recordOffset(context, upload, start + written), ended };
+  const size = start + written;
+  // A completing body fully received completes the upload before its offset is recorded:
+  // no record says complete before the digests were checked. One that ends short of the
+  // declared length is recorded as it is; the caller refuses the completion. A cut body
+  // completes nothing, unless it reached a tus upload's length (complete by tus's rule):
+  // then the request's digests are checked all the same.
+  const completes = ended
+    ? length === undefined || length === size
+    : upload.length !== undefined && size >= upload.length;
+  if (completion !== undefined && completes) {
+    const completed = await completeDraft(context, { ...upload, offset: size }, completion);
+    return { upload: completed.upload, ended, completed };
+  }
+  return { upload: await recordOffset(context, upload, size), ended };
 }

@@ -76,6 +76,18 @@ export function refuseProblem(
   throw new TusServerProblem(status, problem, message, headers, offsets);
 }
 
+/** `error` with `headers` added to those of its answer (same class, status and problem). */
+export function withHeaders(
+  error: TusServerRequestError,
+  headers: Readonly<Record<string, string>>,
+): TusServerRequestError {
+  const merged = { ...error.headers, ...headers };
+  if (error instanceof TusServerProblem) {
+    return new TusServerProblem(error.status, error.problem, error.message, merged, error.offsets);
+  }
+  return new TusServerRequestError(error.status, error.message, merged, { cause: error.cause });
+}
+
 /**
  * The answer to a refused draft request: the interop version echoed, `Upload-Complete: ?0`
  * unless the refusal says otherwise (the draft's sign that the resumable-upload protocol,

@@ -9,9 +9,10 @@ import type { InteropRules } from '../../protocol/ietf/interop.js';
 import { handleDelete } from '../handle-upload.node.js';
 import { loadUpload, type Reply, type ServerContext } from '../server-context.js';
 import { reconcile } from '../store-recovery.node.js';
+import { conflictingDigest } from '../upload-completion.node.js';
 import { isComplete, refuse, type StoredUpload, TusServerRequestError } from '../upload-record.js';
-import { completeDraft } from './draft-complete.node.js';
-import { receiveDraftBody } from './draft-receive.node.js';
+import { type Completed, completeDraft } from './draft-complete.node.js';
+import { receiveDraftBody, refuseOverLength } from './draft-receive.node.js';
 import { limitHeader, refuseProblem, stateHeaders } from './draft-reply.js';
 import {
   completeHeader,
@@ -92,7 +93,19 @@ export async function appendToUpload(
         'Upload-Complete': '?0',
       });
     }
-    upload = await recordLength(context, req, upload, complete);
+    // The representation's digest holds from its creation on: a completion may repeat it,
+    // not replace it (refused before any byte, the upload as it was).
+    const conflict = conflictingDigest(upload, reprDigests);
+    if (conflict !== undefined) {
+      refuse(
+        400,
+        `Repr-Digest ${conflict} differs from the one given when the upload was created; nothing was appended`,
+        stateHeaders(upload),
+      );
+    }
+    upload = await recordLength(context, req, upload, complete, rules);
+    const completion = complete ? { claimed: reprDigests, wanted } : undefined;
+    let done: Completed | undefined;
     if (hasBody(headers)) {
       const received = await receiveDraftBody(
         context,
@@ -101,12 +114,16 @@ export async function appendToUpload(
         rules,
         contentDigests,
         lease.signal,
+        completion,
       );
       upload = received.upload;
+      done = received.completed;
       if (!received.ended) return undefined;
     }
-    if (!complete) return { status: rules.appendStatus, headers: stateHeaders(upload) };
-    const done = await completeDraft(context, upload, reprDigests, wanted);
+    if (completion === undefined) {
+      return { status: rules.appendStatus, headers: stateHeaders(upload) };
+    }
+    done ??= await completeDraft(context, upload, completion);
     return {
       status: rules.completionStatus,
       headers: { ...stateHeaders(done.upload), ...done.headers },
@@ -161,12 +178,24 @@ async function recordLength(
   req: IncomingMessage,
   upload: StoredUpload,
   complete: boolean,
+  rules: InteropRules,
 ): Promise<StoredUpload> {
   const fromHeader = integerField(req.headers, 'Upload-Length');
   const declared = contentLength(req.headers);
   const fromBody = complete && declared !== undefined ? upload.offset + declared : undefined;
   const inconsistent = (message: string): never =>
     refuseProblem(400, 'inconsistentLength', message, stateHeaders(upload));
+  const known = knownLength(upload);
+  // Bytes this request says it brings past the length: the fault of an over-long body,
+  // answered as one (receiveDraftBody checks the same of an append that declares none).
+  if (known !== undefined && declared !== undefined && upload.offset + declared > known) {
+    await refuseOverLength(
+      context,
+      upload,
+      rules,
+      `offset ${upload.offset} + ${declared} bytes goes past the upload's length ${known}`,
+    );
+  }
   if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) {
     inconsistent(
       `Upload-Length ${fromHeader} and the ${fromBody} bytes this request completes disagree`,
@@ -174,7 +203,6 @@ async function recordLength(
   }
   const length = fromHeader ?? fromBody;
   if (length === undefined) return upload;
-  const known = knownLength(upload);
   if (known !== undefined) {
     if (length !== known)
       inconsistent(`the upload's length is ${known}; this request says ${length}`);

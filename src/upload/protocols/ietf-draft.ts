@@ -113,6 +113,27 @@ export function ietfDraft(protocol: DraftProtocol, platform: DraftPlatform): Upl
         },
       });
       if (response.status < 200 || response.status >= 300) {
+        const digested = headers['Content-Digest'] !== undefined && body !== undefined;
+        if (digested && digestRefused(response, 0)) {
+          // The upload exists without the body (the draft announces it before the body):
+          // it is named here, so the retry resumes it rather than creating another.
+          const named = response.headers.location ?? early;
+          let url: string | undefined;
+          try {
+            url = named === undefined ? undefined : resolveLocation(named, endpoint);
+          } catch {
+            url = undefined;
+          }
+          if (url !== undefined && early === undefined) args.onLocation?.(url);
+          throw new TusChecksumMismatchError(
+            `POST ${displayUrl(endpoint)}: the server's Content-Digest of the ${body.length} bytes differs (400); they were not kept${url === undefined ? '' : `, the upload ${displayUrl(url)} was created without them`}`,
+            {
+              ...details('POST', endpoint, response),
+              responseHeaders: redactHeaders(response.headers),
+              responseBody: response.body.slice(0, 4096),
+            },
+          );
+        }
         throw errorFromResponse('POST', endpoint, response);
       }
       const facts = details('POST', endpoint, response);
@@ -209,9 +230,10 @@ export function ietfDraft(protocol: DraftProtocol, platform: DraftPlatform): Upl
 }
 
 /**
- * Whether a refused append is the server's "your Content-Digest does not match": the draft
- * names no status for it (ours answers 400); a 400 that is none of the draft's problem
- * documents and says the offset did not move is taken as one, so it is retried like tus's 460.
+ * Whether a refused append (or creation, from offset 0) is the server's "your
+ * Content-Digest does not match": the draft names no status for it (ours answers 400); a
+ * 400 that is none of the draft's problem documents and says the offset did not move is
+ * taken as one, so it is retried like tus's 460.
  */
 function digestRefused(response: HttpResponse, offset: number): boolean {
   if (response.status !== 400) return false;

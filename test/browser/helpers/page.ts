@@ -41,6 +41,8 @@ export interface UploadResult {
   stats?: PageStats;
   url?: string;
   resumedFrom?: string;
+  /** With `memoryStorage`: the URLs stored when the upload URL was announced. */
+  storedUrls?: string[];
   error?: DescribedError;
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import {
   PartialMD5Fingerprint,
 } from '../../../src/fingerprint/fingerprinter.js';
 import { nodeFingerprintHash } from '../../../src/fingerprint/node-hash.node.js';
+import { BlobSource } from '../../../src/sources/blob-source.js';
 import { BufferSource } from '../../../src/sources/buffer-source.js';
 import { FileSource } from '../../../src/sources/file-source.node.js';
 import { StreamSource } from '../../../src/sources/stream-source.js';
@@ -82,6 +84,36 @@ describe('Fingerprint (SHA-256 of the whole content plus size)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a Blob over 1 MiB (issue 25.9): a BYOB read moves the block, the next read uses it', async () => {
+    const length = 2 * 1024 * 1024 + 17;
+    const bytes = Uint8Array.from({ length }, (_, i) => (i * 13 + 5) % 256);
+    const expected = `size:${length}--sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    assert.equal(
+      await new Fingerprint().getFingerprint(new BlobSource(new Blob([bytes])), context),
+      expected,
+    );
+    // A readInto that transfers `target`'s memory as a BYOB read does: every block is one
+    // memory, moved from read to read, never a detached view read into again.
+    const sizes: number[] = [];
+    const moving: FingerprintSource = {
+      size: length,
+      seekable: true,
+      read: async (offset, want) => bytes.slice(offset, offset + want),
+      async readInto(offset, target) {
+        assert.ok(target.byteLength > 0, 'read into a detached block');
+        const want = Math.min(target.byteLength, length - offset);
+        const moved = structuredClone(target.buffer, { transfer: [target.buffer] });
+        sizes.push(moved.byteLength);
+        const view = new Uint8Array(moved, target.byteOffset, want);
+        view.set(bytes.subarray(offset, offset + want));
+        return view;
+      },
+    };
+    assert.equal(await new Fingerprint().getFingerprint(moving, context), expected);
+    // Three reads, each into the one 1 MiB block (constant memory).
+    assert.deepEqual(sizes, [1024 * 1024, 1024 * 1024, 1024 * 1024]);
   });
 
   it('gives no fingerprint for a stream (reading it would consume the upload)', async () => {
