@@ -62,7 +62,11 @@ module.exports = {
       '^src/options\\.ts$',
       '^src/option-checks\\.ts$',
     ]),
-    layer('cli', '^src/cli/', ['^src/index\\.node\\.ts$', '^src/server/index\\.ts$']),
+    layer('cli', '^src/cli/', [
+      '^src/index\\.node\\.ts$',
+      '^src/server/index\\.ts$',
+      '^src/storage/private-file\\.node\\.ts$',
+    ]),
     {
       name: 'core-not-above',
       comment: 'Nothing but the CLI and the entry points imports cli/, compat/ or server/.',

@@ -21,6 +21,7 @@ import { profileSection } from './lib/profile.js';
 import { computeRatios } from './lib/ratios.js';
 import { browserSection } from './lib/sections-browser.js';
 import { durabilitySection } from './lib/sections-durability.js';
+import { flakySection } from './lib/sections-flaky.js';
 import { flatSection, hashSection, nullSection, smallSection } from './lib/sections-null.js';
 import { issue2Section, oursServerSection, parallelSection } from './lib/sections-server.js';
 import { wanSection } from './lib/sections-wan.js';
@@ -51,6 +52,7 @@ const SECTION_RUNNERS: Record<Section, (ctx: BenchContext) => Promise<SectionRep
   issue2: issue2Section,
   parallel: parallelSection,
   wan: wanSection,
+  flaky: flakySection,
   browser: browserSection,
   durability: durabilitySection,
 };

@@ -190,6 +190,7 @@ export class BaseTusClient implements TusClientApi {
     const source = await this.#platform.openSource(input, checkSignal(options.signal));
     try {
       return await uploadStored(store, source, input, {
+        endpoint: context.endpoint,
         metadata: options.metadata ?? {},
         onUploadUrlAvailable: options.onUploadUrlAvailable,
         getUploadInfo: (url) => this.#uploadInfo(context.requester, url, options.signal),
@@ -366,6 +367,7 @@ export class BaseTusClient implements TusClientApi {
       this.#urlStore === undefined
         ? undefined
         : partialUrlStore(this.#urlStore, {
+            endpoint: context.endpoint,
             input,
             metadata: options.metadata ?? {},
             getUploadInfo: (url) => this.#uploadInfo(context.requester, url, options.signal),

@@ -1,7 +1,7 @@
 /**
  * The browser entry of resumable-upload: the shared core with XMLHttpRequest and `fetch`,
- * `Blob` slices sent as they are, Web Crypto checksums, `localStorage` for upload URLs and
- * a `File`-suited fingerprint plugged in. No `node:` module is reachable from here (test/browser/bundle.test.ts).
+ * `Blob` slices sent as they are, Web Crypto checksums, `localStorage` (IndexedDB in workers)
+ * for upload URLs and a `File`-suited fingerprint plugged in. No `node:` module is reachable from here (test/browser/bundle.test.ts).
  */
 import { webCryptoChecksum } from './checksum/web-crypto-checksum.js';
 import { BaseTusClient, type TusClientApi } from './client.js';
@@ -10,6 +10,7 @@ import { FileFingerprint } from './fingerprint/file-fingerprint.browser.js';
 import type { TusClientOptions } from './options.js';
 import type { Platform } from './platform.js';
 import { openBrowserSource } from './sources/open-source.browser.js';
+import { hasLocalStorage, IndexedDbUrlStorage } from './storage/indexeddb-url-storage.browser.js';
 import { WebStorageUrlStorage } from './storage/web-storage-url-storage.browser.js';
 import { XhrTransport } from './transport/xhr-transport.browser.js';
 
@@ -20,7 +21,9 @@ export const browserPlatform: Platform = {
   openSource: openBrowserSource,
   checksum: webCryptoChecksum,
   fingerprintHash: browserFingerprintHash,
-  defaultUrlStorage: () => new WebStorageUrlStorage(),
+  // localStorage in pages; IndexedDB where there is none (dedicated and service workers).
+  defaultUrlStorage: () =>
+    hasLocalStorage() ? new WebStorageUrlStorage() : new IndexedDbUrlStorage(),
 };
 
 /**
@@ -72,6 +75,11 @@ export type { DraftProtocol } from './protocol/ietf/interop.js';
 export type { MetadataEncoding } from './protocol/metadata.js';
 export type { ProtocolName } from './protocol/protocol-names.js';
 export { InMemoryUrlStorage } from './storage/in-memory-url-storage.js';
+export {
+  type IndexedDbFactoryLike,
+  IndexedDbUrlStorage,
+  type IndexedDbUrlStorageOptions,
+} from './storage/indexeddb-url-storage.browser.js';
 export type { StoredUpload, UrlStorage, UrlStorageEntry } from './storage/url-storage.js';
 export type { WebStorageLike } from './storage/web-storage-url-storage.browser.js';
 export {

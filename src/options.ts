@@ -38,6 +38,7 @@ import type {
   RequestCredentialsMode,
   ShouldRetryHook,
 } from './types.js';
+import { DEFAULT_MAX_CHUNK } from './upload/sizing-policy.js';
 
 export interface TusClientOptions {
   /**
@@ -307,7 +308,7 @@ export interface ResolvedClientOptions {
 /** The Node-only options (`proxy`, `agents`, `ca`, `cert`, `key`) after their checks. */
 export const DEFAULTS = {
   chunkSize: 'auto',
-  maxChunkSize: 67_108_864,
+  maxChunkSize: DEFAULT_MAX_CHUNK,
   checksum: true,
   verifyTlsCert: true,
   metadataEncoding: 'utf-8',

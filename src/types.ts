@@ -216,6 +216,8 @@ export interface PreviousUpload {
   createdAt: string;
   /** The metadata it was created with. */
   metadata: Record<string, string>;
+  /** The endpoint it was created at (absent in entries stored by earlier versions). */
+  endpoint?: string | undefined;
 }
 
 /** Options of requests that are not uploads. */

@@ -9,6 +9,7 @@ export const SECTIONS = [
   'issue2',
   'parallel',
   'wan',
+  'flaky',
   'browser',
   'durability',
 ] as const;

@@ -41,6 +41,20 @@ export const WAN_LINKS: readonly WanLink[] = [
     slow: false,
   },
   {
+    key: '300ms-50M',
+    label: 'RTT 300 ms, 50 Mbit/s (far)',
+    rttMs: 300,
+    megabitsPerSecond: 50,
+    slow: false,
+  },
+  {
+    key: '600ms-20M',
+    label: 'RTT 600 ms, 20 Mbit/s (geostationary satellite)',
+    rttMs: 600,
+    megabitsPerSecond: 20,
+    slow: false,
+  },
+  {
     key: '60ms-2M',
     label: 'RTT 60 ms, 2 Mbit/s (slow uplink)',
     rttMs: 60,

@@ -39,6 +39,19 @@ export function addEndpoint(command: Command): Command {
   );
 }
 
+/**
+ * `--endpoint <url>` of the commands that work on an upload URL (optional): the endpoint the
+ * upload was created at, whose origin alone receives the credential headers.
+ */
+export function addCredentialEndpoint(command: Command): Command {
+  return command.addOption(
+    new Option(
+      '-e, --endpoint <url>',
+      'the endpoint the upload was created at: credential headers (Authorization, Cookie) go only to its origin (default: the one stored with the upload)',
+    ).argParser(parseUrlArgument),
+  );
+}
+
 /** Flags of every command that sends requests. */
 export function addRequestFlags(command: Command): Command {
   return command

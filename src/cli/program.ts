@@ -9,6 +9,7 @@ import {
   infoCommand,
   type RequestFlags,
   serverInfoCommand,
+  type UrlRequestFlags,
 } from './commands/requests.js';
 import { defineServeCommand } from './commands/serve.js';
 import { forgetCommand, listCommand, type StoreFlags } from './commands/stored.js';
@@ -19,6 +20,7 @@ import {
   uploadCommand,
 } from './commands/upload.js';
 import {
+  addCredentialEndpoint,
   addEndpoint,
   addRequestFlags,
   addStoreFile,
@@ -27,6 +29,7 @@ import {
   parseUrlArgument,
 } from './flags.js';
 import { EXIT_OK, EXIT_USAGE, errorLines, exitCodeFor } from './report-error.js';
+import { jsonText } from './terminal-text.js';
 import { CliUsageError } from './units.js';
 
 export const VERSION = '0.1.0';
@@ -66,8 +69,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
   addStoreFile(
     addTransferFlags(
       addRequestFlags(
-        program
-          .command('resume')
+        addCredentialEndpoint(program.command('resume'))
           .description('continue an upload from the offset the server holds')
           .argument('<file>', 'the file being uploaded')
           .addOption(
@@ -84,8 +86,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
 
   addStoreFile(
     addRequestFlags(
-      program
-        .command('list')
+      addCredentialEndpoint(program.command('list'))
         .description('show the unfinished uploads in the URL store')
         .addOption(new Option('--check', "ask the server for each upload's offset and length")),
     ),
@@ -104,21 +105,23 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
     setCode(await forgetCommand(target, flags, io));
   });
 
-  addRequestFlags(
-    program
-      .command('info')
-      .description("show an upload's offset, length and metadata (HEAD)")
-      .addArgument(new Argument('<url>', 'the upload URL').argParser(parseUrlArgument)),
-  ).action(async (url: string, flags: RequestFlags) => {
+  addStoreFile(
+    addRequestFlags(
+      addCredentialEndpoint(program.command('info'))
+        .description("show an upload's offset, length and metadata (HEAD)")
+        .addArgument(new Argument('<url>', 'the upload URL').argParser(parseUrlArgument)),
+    ),
+  ).action(async (url: string, flags: UrlRequestFlags) => {
     setCode(await infoCommand(url, flags, io));
   });
 
-  addRequestFlags(
-    program
-      .command('delete')
-      .description('delete an upload (termination extension)')
-      .addArgument(new Argument('<url>', 'the upload URL').argParser(parseUrlArgument)),
-  ).action(async (url: string, flags: RequestFlags) => {
+  addStoreFile(
+    addRequestFlags(
+      addCredentialEndpoint(program.command('delete'))
+        .description('delete an upload (termination extension)')
+        .addArgument(new Argument('<url>', 'the upload URL').argParser(parseUrlArgument)),
+    ),
+  ).action(async (url: string, flags: UrlRequestFlags) => {
     setCode(await deleteCommand(url, flags, io));
   });
 
@@ -139,7 +142,7 @@ function buildProgram(io: CliIo, setCode: (code: number) => void): Command {
 function writeUsageJson(io: CliIo, message: string): void {
   const text = message.replace(/^error: /, '').replace(/\n(?=\(Did you mean)/, ' ');
   io.stdout.write(
-    `${JSON.stringify({ ok: false, error: { code: 'USAGE', message: text, method: null, status: null } })}\n`,
+    `${jsonText({ ok: false, error: { code: 'USAGE', message: text, method: null, status: null } })}\n`,
   );
 }
 

@@ -5,7 +5,8 @@
  */
 import { isTusError, redactUrl, type TusError } from '../index.node.js';
 import { showUrlsIn } from './show-url.js';
-import { CliUsageError } from './units.js';
+import { terminalText } from './terminal-text.js';
+import { CliUsageError, NotStoredError } from './units.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -45,7 +46,8 @@ export function describeError(error: unknown): string {
   if (request === undefined || request.url === undefined || message.includes(request.url)) {
     const code = (error as { code?: unknown } | null)?.code;
     // Node system errors (ECONNREFUSED, ENOENT...) without a TusError around them.
-    if (!isTusError(error) && typeof code === 'string' && !message.includes(code)) {
+    const system = !isTusError(error) && !(error instanceof NotStoredError);
+    if (system && typeof code === 'string' && !message.includes(code)) {
       return `${message} (${code})`;
     }
     return message;
@@ -68,20 +70,46 @@ function htmlAnswer(error: unknown): TusError | undefined {
   return undefined;
 }
 
-/** Lines that suggest what is wrong: an HTML page where a tus server was expected. */
+/** The first error in the chain that is a HEAD answered 2xx without a tus header it needs. */
+function notAnUpload(error: unknown): TusError | undefined {
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e !== undefined && !seen.has(e); e = causeOf(e)) {
+    seen.add(e);
+    if (!isTusError(e) || e.code !== 'TUS_ERR_PROTOCOL' || e.method !== 'HEAD') continue;
+    const ok = e.status !== undefined && e.status >= 200 && e.status < 300;
+    if (ok && /\b(Upload-Offset|Upload-Length|Tus-Resumable)\b.*\bmissing\b/.test(e.message)) {
+      return e;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Lines that suggest what is wrong: an HTML page where a tus server was expected; a URL
+ * whose HEAD answer has none of an upload's headers.
+ */
 export function hintLines(error: unknown): string[] {
   const html = htmlAnswer(error);
-  if (html === undefined) return [];
-  const where = html.url === undefined ? 'the server' : redactUrl(html.url);
-  return [
-    `hint: ${where} answered with an HTML page, not a tus response: is this a tus endpoint? (our server's is http://HOST:PORT/files/)`,
-  ];
+  if (html !== undefined) {
+    const where = html.url === undefined ? 'the server' : redactUrl(html.url);
+    return [
+      `hint: ${where} answered with an HTML page, not a tus response: is this a tus endpoint? (our server's is http://HOST:PORT/files/)`,
+    ];
+  }
+  const head = notAnUpload(error);
+  if (head !== undefined) {
+    const where = head.url === undefined ? 'the URL' : redactUrl(head.url);
+    return [
+      `hint: ${where} does not look like a tus upload (its answer lacks the headers of one): check the URL; an upload URL is what upload printed, and resumable-upload list shows the stored ones`,
+    ];
+  }
+  return [];
 }
 
 /** The one-line message (and any hint), then with `verbose` every cause and the root's stack. */
 export function errorLines(error: unknown, verbose: boolean): string[] {
   const lines = [`error: ${showUrlsIn(describeError(error))}`, ...hintLines(error)];
-  if (!verbose) return lines;
+  if (!verbose) return lines.map(terminalText);
   const seen = new Set<unknown>([error]);
   let last: unknown = error;
   const detail = (e: unknown, indent: string) => {
@@ -112,5 +140,6 @@ export function errorLines(error: unknown, verbose: boolean): string[] {
   if (last instanceof Error && last.stack !== undefined && !isTusError(last)) {
     for (const line of last.stack.split('\n').slice(1, 8)) lines.push(`  ${line.trim()}`);
   }
-  return lines;
+  // A server's words (its body, headers, Location) are in these lines: none may act.
+  return lines.map(terminalText);
 }

@@ -13,6 +13,18 @@ export class CliUsageError extends Error {
   }
 }
 
+/**
+ * Nothing in the URL store for a file or URL (the store itself may well exist): code
+ * `NOT_STORED`, not `ENOENT`, which would say the store file is missing.
+ */
+export class NotStoredError extends Error {
+  readonly code = 'NOT_STORED';
+  constructor(message: string) {
+    super(message);
+    Object.defineProperty(this, 'name', { value: 'NotStoredError', enumerable: false });
+  }
+}
+
 const SIZE_UNITS: Readonly<Record<string, number>> = {
   '': 1,
   b: 1,

@@ -18,6 +18,8 @@ export {
   TusStorageError,
   TusTimeoutError,
   TusTlsError,
+  TusUnsafeFileError,
   TusUnsafeUrlError,
   TusUploadFailed,
+  TusUploadLimitError,
 } from './tus-error.js';

@@ -45,13 +45,15 @@ export type TusErrorCode =
   | 'TUS_ERR_EXTENSION_UNSUPPORTED'
   | 'TUS_ERR_INPUT'
   | 'TUS_ERR_STORAGE'
+  | 'TUS_ERR_UNSAFE_FILE'
   | 'TUS_ERR_SERVER_REQUEST'
   | 'TUS_ERR_REDIRECT'
   | 'TUS_ERR_UNSAFE_URL'
   | 'TUS_ERR_TLS'
   | 'TUS_ERR_PROXY'
   | 'TUS_ERR_STORE'
-  | 'TUS_ERR_LOCK';
+  | 'TUS_ERR_LOCK'
+  | 'TUS_ERR_UPLOAD_LIMIT';
 
 function hasKind(value: unknown, kind: string): boolean {
   if (typeof value !== 'object' || value === null) return false;
@@ -257,9 +259,32 @@ export class TusStorageError extends TusError {
   static override readonly kind: string = 'TusStorageError';
   /** The storage file involved, when there is one. */
   readonly path: string | undefined;
-  constructor(message: string, details: TusErrorDetails & { path?: string | undefined } = {}) {
-    super(message, details, 'TUS_ERR_STORAGE');
+  constructor(
+    message: string,
+    details: TusErrorDetails & { path?: string | undefined } = {},
+    code: TusErrorCode = 'TUS_ERR_STORAGE',
+  ) {
+    super(message, details, code);
     this.path = details.path;
+  }
+}
+
+/**
+ * A storage file (the URL store, the CLI's batch journal) that someone else may have put
+ * there, refused rather than followed or believed: a symbolic link (`reason: 'symlink'`),
+ * not a regular file (`'not-a-file'`), or owned by another user (`'owner'`). The message
+ * names the file and what to do; `path` is the file.
+ */
+export class TusUnsafeFileError extends TusStorageError {
+  static override readonly kind: string = 'TusUnsafeFileError';
+  readonly reason: 'symlink' | 'not-a-file' | 'owner';
+  constructor(
+    message: string,
+    reason: 'symlink' | 'not-a-file' | 'owner',
+    details: TusErrorDetails & { path?: string | undefined } = {},
+  ) {
+    super(message, details, 'TUS_ERR_UNSAFE_FILE');
+    this.reason = reason;
   }
 }
 
@@ -321,6 +346,36 @@ export class TusProxyError extends TusCommunicationError {
   static override readonly kind: string = 'TusProxyError';
   constructor(message: string, details: TusErrorDetails = {}) {
     super(message, details, 'TUS_ERR_PROXY');
+  }
+}
+
+/**
+ * The server's stated body sizes for an upload (the draft's `Upload-Limit`) cannot be met
+ * within the client's own bounds: a `min-append-size` above `maxChunkSize` (or a larger
+ * fixed `chunkSize`) or above what the input may hold in memory, or a `max-append-size` so
+ * small that the upload would take thousands of requests. Thrown before the append.
+ */
+export class TusUploadLimitError extends TusError {
+  static override readonly kind: string = 'TusUploadLimitError';
+  /** The server's `max-append-size`, when stated. */
+  readonly maxAppendSize: number | undefined;
+  /** The server's `min-append-size`, when stated. */
+  readonly minAppendSize: number | undefined;
+  /** The most bytes this client sends in one request (its bounds). */
+  readonly clientMax: number;
+  constructor(
+    message: string,
+    limits: {
+      maxAppendSize: number | undefined;
+      minAppendSize: number | undefined;
+      clientMax: number;
+    },
+    details: TusErrorDetails = {},
+  ) {
+    super(message, details, 'TUS_ERR_UPLOAD_LIMIT');
+    this.maxAppendSize = limits.maxAppendSize;
+    this.minAppendSize = limits.minAppendSize;
+    this.clientMax = limits.clientMax;
   }
 }
 

@@ -10,13 +10,16 @@
  *   to `<file>.corrupt-<time>` with a warning naming both paths, and an empty store is
  *   started: never a crash, and the old content is kept for whoever wants it.
  * - Entries this version does not understand are kept as they are when others are written.
+ * - In a folder others can write: a symlink planted at the path is never followed, and a
+ *   file that is not this user's is neither read nor written (`private-file.node.ts`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, rename, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
-import { TusStorageError } from '../errors/index.js';
+import { TusStorageError, TusUnsafeFileError } from '../errors/index.js';
 import { defaultUrlStoragePath } from './default-path.node.js';
+import { CREATE_PRIVATE, openPrivateFile, READ_PRIVATE } from './private-file.node.js';
 import {
   checkFingerprint,
   entryJson,
@@ -40,6 +43,11 @@ export interface FileUrlStorageOptions {
   /** How long to wait for another process's lock before failing, in ms. @default 15_000 */
   lockTimeout?: number | undefined;
 }
+
+const NAMES = {
+  what: 'the URL storage file',
+  instead: 'or choose another path (the CLI: --store-file)',
+};
 
 /** A held lock older than this (not refreshed: its process died) is taken over. */
 const STALE_MS = 5000;
@@ -135,12 +143,17 @@ export class FileUrlStorage implements UrlStorage {
     }
   }
 
+  /** The file's text; never through a planted symlink, nor a file of another user. */
   async #readText(): Promise<string | undefined> {
+    let handle: FileHandle | undefined;
     try {
-      return await readFile(this.path, 'utf8');
+      handle = await openPrivateFile(this.path, READ_PRIVATE, NAMES);
+      return handle === undefined ? undefined : await handle.readFile('utf8');
     } catch (cause) {
-      if ((cause as { code?: unknown }).code === 'ENOENT') return undefined;
+      if (cause instanceof TusUnsafeFileError) throw cause;
       throw this.#error(`cannot read the URL storage file ${this.path}`, cause);
+    } finally {
+      await handle?.close();
     }
   }
 
@@ -199,7 +212,9 @@ export class FileUrlStorage implements UrlStorage {
     const text = `${JSON.stringify({ version: FORMAT_VERSION, uploads }, null, 2)}\n`;
     const temp = `${this.path}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
     try {
-      const handle = await open(temp, 'wx', 0o600);
+      // O_EXCL: a file (or symlink) planted at the temporary name is never written through.
+      const handle = await openPrivateFile(temp, CREATE_PRIVATE, NAMES);
+      if (handle === undefined) throw new Error(`${temp} could not be created`);
       try {
         await handle.writeFile(text, 'utf8');
         await handle.sync();

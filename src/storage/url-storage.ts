@@ -13,6 +13,11 @@ export interface UrlStorageEntry {
   createdAt: string;
   /** The metadata the upload was created with. */
   metadata: Record<string, string>;
+  /**
+   * The endpoint the upload was created at: the origin its credentials were given for (an
+   * upload URL may be on another host). Absent in entries stored by earlier versions.
+   */
+  endpoint?: string | undefined;
 }
 
 /** An entry with the fingerprint it is stored under (what `list` and `findPreviousUploads` return). */
@@ -62,7 +67,18 @@ export function toEntry(value: unknown): UrlStorageEntry | undefined {
       if (typeof item === 'string') metadata[key] = item;
     }
   }
-  return { uploadUrl: o.uploadUrl, size, createdAt: o.createdAt, metadata };
+  const entry: UrlStorageEntry = { uploadUrl: o.uploadUrl, size, createdAt: o.createdAt, metadata };
+  if (typeof o.endpoint === 'string' && isHttpUrl(o.endpoint)) entry.endpoint = o.endpoint;
+  return entry;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 /** `entry` as plain JSON (`size: null` when unknown, so the key stays visible). */
@@ -72,6 +88,7 @@ export function entryJson(entry: UrlStorageEntry): Record<string, unknown> {
     size: entry.size ?? null,
     createdAt: entry.createdAt,
     metadata: { ...entry.metadata },
+    ...(entry.endpoint === undefined ? {} : { endpoint: entry.endpoint }),
   };
 }
 

@@ -1,20 +1,13 @@
 /**
  * Which chunk goes next, and what to prepare meanwhile: the sizing policy's answer
- * (chunk-sizing.ts) within the server's stated limits, bent towards what the pipeline
- * has ready (chunk-pipeline.ts) so that no digest is computed twice or waited for.
+ * (sizing-policy.ts, every limit applied there), bent towards what the pipeline has ready (chunk-pipeline.ts) so that no digest is computed twice or waited for.
  */
 import type { ChecksumProvider } from '../checksum/checksum-provider.js';
 import type { UploadSource } from '../sources/upload-source.js';
 import type { ChecksumAlgorithm } from '../types.js';
 import { ChunkPipeline, PIECE_BYTES } from './chunk-pipeline.js';
-import {
-  AdaptiveChunkSize,
-  type ChunkSizer,
-  FixedChunkSize,
-  MIN_CHUNK,
-  type ServerChunkLimits,
-} from './chunk-sizing.js';
-import { type AppendLimits, withinLimits } from './protocols/upload-protocol.js';
+import { ChunkSizer, MIN_CHUNK, type ServerChunkLimits } from './chunk-sizing.js';
+import type { AppendLimits } from './protocols/upload-protocol.js';
 
 export interface PlannerSettings {
   source: UploadSource;
@@ -35,26 +28,24 @@ export interface PlannerSettings {
 export class ChunkPlanner {
   readonly pipeline: ChunkPipeline;
   readonly sizer: ChunkSizer;
-  readonly #limits: () => AppendLimits | undefined;
 
   constructor(settings: PlannerSettings) {
-    this.#limits = settings.limits;
     this.pipeline =
       settings.pipeline ??
       new ChunkPipeline(settings.source, settings.checksum, settings.algorithm);
-    this.sizer =
-      settings.chunkSize === 'auto'
-        ? new AdaptiveChunkSize({
-            max: settings.maxChunkSize,
-            inputMax: this.pipeline.maxChunk,
-            server: settings.server,
-          })
-        : new FixedChunkSize(settings.chunkSize);
+    this.sizer = new ChunkSizer(settings.chunkSize, {
+      max: settings.maxChunkSize,
+      inputMax: this.pipeline.maxChunk,
+      server: settings.server,
+      appendLimits: settings.limits,
+    });
+    // A cut chunk is lost whole where the server checks each chunk's digest.
+    this.sizer.observe({ kind: 'checksum', discardsOnDrop: settings.algorithm !== undefined });
   }
 
   /** The size of the chunk from `start`, `remaining` bytes before the target. */
   sizeAt(start: number, remaining: number): number {
-    let want = withinLimits(this.sizer.next(remaining), remaining, this.#limits());
+    let want = this.sizer.next(remaining);
     // A chunk prepared ahead at a size close enough is sent as it is (no second hashing).
     const ahead = this.pipeline.aheadLength(start);
     if (ahead !== undefined && ahead <= want && ahead >= want * 0.75) want = ahead;
@@ -82,12 +73,15 @@ export class ChunkPlanner {
    * any size it may get.
    */
   prepareAfter(end: number, length: number, remaining: number): void {
-    const next = this.sizer.expectedNext(length, remaining);
-    if (next !== undefined) {
-      this.pipeline.prefetch(end, withinLimits(next, remaining, this.#limits()));
-      return;
+    let next: number | undefined;
+    let ahead: number;
+    try {
+      next = this.sizer.expectedNext(length, remaining);
+      ahead = this.sizer.largest(remaining);
+    } catch {
+      return; // a server limit the next chunk cannot meet: said when it is taken, not here
     }
-    const ahead = withinLimits(Math.min(remaining, this.sizer.largest), remaining, this.#limits());
-    this.pipeline.prefetchForward(end, end + ahead);
+    if (next !== undefined) this.pipeline.prefetch(end, next);
+    else this.pipeline.prefetchForward(end, end + ahead);
   }
 }

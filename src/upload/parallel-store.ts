@@ -18,6 +18,8 @@ export interface PartialUrlStore {
 }
 
 export interface PartialUrlStoreDeps {
+  /** The endpoint the partials and the final upload are created at. */
+  endpoint: string;
   input: InputOptions;
   metadata: UploadMetadata;
   /** HEAD of an upload (the client's `getUploadInfo`). */
@@ -58,11 +60,13 @@ export function partialUrlStore(store: UrlStore, deps: PartialUrlStoreDeps): Par
     async save(index, uploadUrl) {
       const key = keys[index];
       if (key === undefined) return;
-      await store.remember(key, uploadUrl, lengths[index], deps.metadata);
+      await store.remember(key, uploadUrl, lengths[index], deps.metadata, deps.endpoint);
     },
     async finish(finalUrl) {
       for (const key of keys) await store.forget(key);
-      if (!store.removeOnSuccess) await store.remember(fingerprint, finalUrl, size, deps.metadata);
+      if (!store.removeOnSuccess) {
+        await store.remember(fingerprint, finalUrl, size, deps.metadata, deps.endpoint);
+      }
     },
   };
 }

@@ -2,7 +2,10 @@
  * How many retries an upload has left at its position, by the seed's rules: `maxRetries`
  * per position, counted afresh only once the server holds bytes it never held before (no
  * livelock on a server that keeps losing the same bytes), plus one free resync for a 409
- * at a position. Pure: no clock, no I/O.
+ * at a position. And how long to wait: the first retry after a drop (a connection lost
+ * while sending) that followed progress goes at once, as tus-js-client's does; repeated
+ * failures without progress back off from `retryDelay` as the seed says. Pure: no clock,
+ * no I/O.
  */
 import { TusCommunicationError, type TusError } from '../errors/index.js';
 import { uploadFailed } from './response-errors.js';
@@ -13,6 +16,11 @@ export interface RetryDecision {
   conflict: boolean;
   /** The retry number (1 for the first) this failure uses; the free resync reports 1. */
   attempt: number;
+  /**
+   * The step of the back-off to wait (`retryDelayFor`'s attempt): 0 for no wait (the
+   * first retry after a drop that followed progress); the next failure waits from step 1.
+   */
+  waitFor: number;
 }
 
 export class RetryBudget {
@@ -23,6 +31,12 @@ export class RetryBudget {
   #conflictResynced = false;
   /** The highest offset the server ever confirmed. */
   #highWater = 0;
+  /** The budget was renewed by progress and no failure has used it yet. */
+  #afterProgress = false;
+  /** Retries at this position that went without waiting (the back-off starts later). */
+  #immediates = 0;
+  /** The last retry went without waiting. */
+  #lastImmediate = false;
 
   constructor(maxRetries: number) {
     this.#maxRetries = maxRetries;
@@ -38,7 +52,15 @@ export class RetryBudget {
    */
   take(
     error: TusError,
-    at: { offset: number; uploadUrl: string | undefined; located: boolean },
+    at: {
+      offset: number;
+      uploadUrl: string | undefined;
+      located: boolean;
+      /** A connection lost while a chunk was on the wire. */
+      drop?: boolean;
+      /** A connection lost on a request without a body (a pooled socket the drop left dead). */
+      lost?: boolean;
+    },
   ): RetryDecision {
     const conflict = error instanceof TusCommunicationError && error.status === 409;
     // The seed's 409 rule: one resync at a position even without retries left.
@@ -55,7 +77,17 @@ export class RetryBudget {
     }
     if (free) this.#conflictResynced = true;
     else this.#attempt++;
-    return { conflict, attempt: Math.max(1, this.#attempt) };
+    // At once: the first retry after a drop that followed progress, and the resync right
+    // after it when its connection is found dead too (the drop took the pooled one).
+    const immediate =
+      !free &&
+      ((at.drop === true && this.#afterProgress && this.#attempt === 1) ||
+        (at.lost === true && this.#lastImmediate && this.#attempt === 2));
+    this.#afterProgress = false;
+    this.#lastImmediate = immediate;
+    if (immediate) this.#immediates++;
+    const waitFor = immediate ? 0 : Math.max(1, this.#attempt - this.#immediates);
+    return { conflict, attempt: Math.max(1, this.#attempt), waitFor };
   }
 
   /** The server holds `offset` bytes: a new high resets the budget. */
@@ -64,5 +96,8 @@ export class RetryBudget {
     this.#highWater = offset;
     this.#attempt = 0;
     this.#conflictResynced = false;
+    this.#afterProgress = true;
+    this.#immediates = 0;
+    this.#lastImmediate = false;
   }
 }

@@ -1,5 +1,10 @@
 import { sleep } from '../abort.js';
-import { TusCommunicationError, TusError } from '../errors/index.js';
+import {
+  TusChecksumMismatchError,
+  TusCommunicationError,
+  TusError,
+  TusNetworkError,
+} from '../errors/index.js';
 import type { UploadSource } from '../sources/upload-source.js';
 import type { ChecksumAlgorithm, UploadStats } from '../types.js';
 import type { ChunkPipeline, PreparedChunk } from './chunk-pipeline.js';
@@ -47,6 +52,9 @@ export class Uploader {
   #tooLarge = 0;
   /** Size of the body of the request sent last (0 for none: a failure then is not the chunk's). */
   #lastBodyBytes = 0;
+  /** Of that body, the bytes the platform took so far, and when the request started. */
+  #bodySent = 0;
+  #bodyBegan = 0;
   /** A round trip measured before the sizer existed (the creation, overlapping OPTIONS). */
   #earlyRoundTrip: number | undefined;
   /** End of the furthest byte range sent so far (to count resent bytes). */
@@ -251,7 +259,9 @@ export class Uploader {
     // After the first read a short stream's size is known: it need not be deferred.
     const deferred = this.#defers();
     this.#lastBodyBytes = body?.length ?? 0;
+    this.#bodySent = 0;
     const began = performance.now();
+    this.#bodyBegan = began;
     const created = await this.#ctx.protocol.create(this.#ctx.requester, {
       endpoint: this.#ctx.endpoint,
       length: deferred ? undefined : this.#size,
@@ -260,7 +270,13 @@ export class Uploader {
       body,
       algorithm: this.#algorithm,
       signal: this.#settings.signal,
-      onUploadProgress: body === undefined ? undefined : (sent) => this.#progress.sending(sent),
+      onUploadProgress:
+        body === undefined
+          ? undefined
+          : (sent) => {
+              this.#bodySent = sent;
+              this.#progress.sending(sent);
+            },
       onLocation: (url) => this.#located(url),
       inputSha256: this.#settings.inputSha256,
     });
@@ -321,7 +337,9 @@ export class Uploader {
     if (start < this.#sentEnd) this.#stats.bytesResent += Math.min(end, this.#sentEnd) - start;
     if (end > this.#sentEnd) this.#sentEnd = end;
     this.#lastBodyBytes = length;
+    this.#bodySent = 0;
     const began = performance.now();
+    this.#bodyBegan = began;
     const sending = this.#ctx.protocol.append(this.#ctx.requester, {
       url,
       offset: start,
@@ -329,7 +347,10 @@ export class Uploader {
       algorithm: this.#algorithm,
       declareLength,
       signal: this.#settings.signal,
-      onUploadProgress: (sent) => this.#progress.sending(start + sent),
+      onUploadProgress: (sent) => {
+        this.#bodySent = sent;
+        this.#progress.sending(start + sent);
+      },
     });
     this.#prefetchAfter(end, length);
     const { offset, status, connectMs } = await sending;
@@ -407,20 +428,26 @@ export class Uploader {
   }
 
   async #beforeRetry(error: TusError): Promise<void> {
-    const { conflict, attempt } = this.#budget.take(error, {
+    const lostConnection = error instanceof TusNetworkError;
+    const drop = lostConnection && this.#lastBodyBytes > 0;
+    const { conflict, attempt, waitFor } = this.#budget.take(error, {
       offset: this.#offset,
       uploadUrl: this.#url,
       located: this.#url !== undefined,
+      drop,
+      lost: lostConnection && !drop,
     });
-    if (!conflict && this.#lastBodyBytes > 0) this.#sizer?.chunkFailed();
+    if (!conflict && this.#lastBodyBytes > 0) this.#observeFailure(error, drop);
     this.#stats.retries++;
     const hook = this.#ctx.options.onShouldRetry;
     if (hook !== undefined && !(await hook(error, attempt))) {
       throw uploadFailed(error, 'retry refused by onShouldRetry', this.#offset, this.#url);
     }
-    const delay = conflict
-      ? 0
-      : retryDelayFor(attempt, this.#ctx.options.retryDelay, retryAfterOf(error));
+    // The first retry after a drop that followed progress goes at once (retry-budget.ts).
+    const delay =
+      conflict || waitFor === 0
+        ? 0
+        : retryDelayFor(waitFor, this.#ctx.options.retryDelay, retryAfterOf(error));
     this.#stats.retry = {
       attempt,
       maxRetries: this.#budget.maxRetries,
@@ -437,6 +464,18 @@ export class Uploader {
     }
     // The server may hold part of what was sent (or nothing new, after a 460): ask it.
     if (this.#url !== undefined && this.#started) this.#needsResync = true;
+  }
+
+  /** Tells the sizing policy how the chunk on the wire failed. */
+  #observeFailure(error: TusError, drop: boolean): void {
+    const sizer = this.#sizer;
+    if (sizer === undefined) return;
+    if (drop) {
+      const ms = performance.now() - this.#bodyBegan;
+      sizer.observe({ kind: 'dropped', sent: this.#bodySent, ms });
+    } else if (error instanceof TusChecksumMismatchError) {
+      sizer.observe({ kind: 'refused' }); // a corruption (460), not the link's size
+    } else sizer.chunkFailed();
   }
 
   /** Resets the retry budget, but only for bytes the server never held before (no livelock). */

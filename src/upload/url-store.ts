@@ -62,18 +62,23 @@ export class UrlStore {
     return entry === undefined ? undefined : { fingerprint, ...entry };
   }
 
-  /** Records a new upload under `fingerprint`. */
+  /**
+   * Records a new upload under `fingerprint`, with the `endpoint` it was created at (the
+   * origin its credentials belong to, when the upload URL is on another one).
+   */
   async remember(
     fingerprint: string,
     uploadUrl: string,
     size: number | undefined,
     metadata: UploadMetadata,
+    endpoint: string,
   ): Promise<void> {
     await this.#settings.storage.set(fingerprint, {
       uploadUrl,
       size,
       createdAt: new Date().toISOString(),
       metadata: { ...metadata },
+      endpoint,
     });
   }
 
@@ -113,6 +118,8 @@ export function borrowedSource(source: UploadSource): UploadSource {
 
 /** What `uploadStored` needs from the client. */
 export interface StoredUploadDeps {
+  /** The endpoint the upload is created at (kept with the stored entry). */
+  endpoint: string;
   metadata: UploadMetadata;
   onUploadUrlAvailable: ((uploadUrl: string) => void | Promise<void>) | undefined;
   /** HEAD of an upload (the client's `getUploadInfo`). */
@@ -170,7 +177,7 @@ export async function uploadStored(
       source: borrowedSource(source),
       inputSha256: /^size:\d+--sha256:([0-9a-f]{64})$/.exec(fingerprint)?.[1],
       onCreated: async (uploadUrl) => {
-        await store.remember(fingerprint, uploadUrl, source.size, deps.metadata);
+        await store.remember(fingerprint, uploadUrl, source.size, deps.metadata, deps.endpoint);
         await deps.onUploadUrlAvailable?.(uploadUrl);
       },
     }),

@@ -16,7 +16,12 @@ const NODE_ONLY = [
   'FileStatFingerprint',
   'parseFileStatFingerprint',
 ];
-const BROWSER_ONLY = ['FileFingerprint', 'WebStorageUrlStorage', 'browserPlatform'];
+const BROWSER_ONLY = [
+  'FileFingerprint',
+  'WebStorageUrlStorage',
+  'IndexedDbUrlStorage',
+  'browserPlatform',
+];
 
 describe('entry points', () => {
   it('export the same names, apart from the platform adapters', () => {

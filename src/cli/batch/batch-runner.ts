@@ -7,7 +7,8 @@
 import { isTusError } from '../../index.node.js';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK } from '../report-error.js';
-import { type HintSettings, resumeHint } from './hints.js';
+import { jsonText } from '../terminal-text.js';
+import { goesOnAgain, type HintSettings, resumeHint } from './hints.js';
 import { isOk, type TransferJob, type TransferResult } from './job.js';
 import { resultJson, resultLine, summaryLine } from './results.js';
 import { type TransferContext, transferFile } from './transfer-file.js';
@@ -40,7 +41,7 @@ export async function runBatch(
   const results: TransferResult[] = [];
   const emit = (result: TransferResult) => {
     results.push(result);
-    const line = settings.json ? JSON.stringify(resultJson(result)) : resultLine(result);
+    const line = settings.json ? jsonText(resultJson(result)) : resultLine(result);
     if (line !== undefined) reporter.result(line);
   };
 
@@ -64,15 +65,18 @@ export async function runBatch(
   const unfinished = results.filter((r) => !isOk(r));
   if (interrupted) reporter.log('interrupted');
   for (const result of unfinished) {
-    // A file that could not be read has its error line; one the server did not take, a hint.
-    if (result.status === 'interrupted' || isTusError(result.error)) {
+    // A file that could not be read has its error line; one gone from the server its way to
+    // start afresh; one the server did not take, a hint.
+    if (result.gone !== true && (result.status === 'interrupted' || isTusError(result.error))) {
       reporter.log(resumeHint(result, settings));
     }
   }
   const batch = jobs.length > 1;
   if (batch && (interrupted || unfinished.length > 0) && journal !== undefined) {
     reporter.log(
-      'to go on with the batch: run the same command again (finished files are skipped)',
+      unfinished.every(goesOnAgain)
+        ? 'to go on with the batch: run the same command again (finished files are skipped)'
+        : 'to go on with the batch once what failed above is fixed (a missing or unreadable file, the endpoint, the credentials): run the same command again (finished files are skipped)',
     );
   }
   reporter.stop();

@@ -37,6 +37,8 @@ export interface TransferResult {
   error?: unknown;
   /** The URL store holds this upload: `resume FILE` (without --url) continues it. */
   stored: boolean;
+  /** The server no longer has the upload (404, 410): it can only be started afresh. */
+  gone?: boolean | undefined;
 }
 
 export function isOk(result: TransferResult): boolean {

@@ -8,10 +8,19 @@
  * written (a torn last line is ignored). A finished file counts only while its size, mtime
  * and inode are the same. The journal is removed once the whole batch succeeded; journals
  * left behind (a batch never run again) are pruned after 30 days.
+ *
+ * The folder may be one others can write: a journal that is a symlink, not a regular file,
+ * or another user's is refused (`TusUnsafeFileError`), never followed nor believed.
  */
 import { createHash } from 'node:crypto';
-import { type FileHandle, mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  APPEND_PRIVATE,
+  checkJournalFolder,
+  openJournalFile,
+  READ_PRIVATE,
+} from './private-file.js';
 
 /** What the journal knows of a file on disk. */
 export interface FileIdentity {
@@ -68,10 +77,11 @@ export class BatchJournal {
   /** Opens (or starts) the journal of batch `key` in `directory`. */
   static async open(directory: string, key: string): Promise<BatchJournal> {
     await mkdir(directory, { recursive: true, mode: 0o700 });
+    await checkJournalFolder(directory);
     await pruneOld(directory);
     const path = join(directory, `${key}.jsonl`);
     const done = new Map<string, JournalRecord>();
-    const text = await readFile(path, 'utf8').catch(() => '');
+    const text = await readJournal(path);
     for (const line of text.split('\n')) {
       const record = parseRecord(line);
       if (record !== undefined) done.set(record.path, record);
@@ -97,8 +107,9 @@ export class BatchJournal {
   record(record: JournalRecord): Promise<void> {
     const line = `${JSON.stringify(record)}\n`;
     this.#writes = this.#writes.then(async () => {
-      this.#handle ??= await open(this.path, 'a', 0o600);
-      await this.#handle.write(line);
+      // Not through a symlink or into another user's file planted since `open`.
+      this.#handle ??= await openJournalFile(this.path, APPEND_PRIVATE);
+      await this.#handle?.write(line);
     });
     return this.#writes;
   }
@@ -116,12 +127,24 @@ export class BatchJournal {
   }
 }
 
+/** The journal's text ('' when there is none); a planted or foreign file is refused. */
+async function readJournal(path: string): Promise<string> {
+  const handle = await openJournalFile(path, READ_PRIVATE);
+  if (handle === undefined) return '';
+  try {
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 async function pruneOld(directory: string): Promise<void> {
   const now = Date.now();
   for (const name of await readdir(directory).catch(() => [] as string[])) {
     if (!name.endsWith('.jsonl')) continue;
     const path = join(directory, name);
-    const info = await stat(path).catch(() => undefined);
+    // lstat: a symlink's own age; removing it removes the link, never its target.
+    const info = await lstat(path).catch(() => undefined);
     if (info !== undefined && now - info.mtimeMs > MAX_AGE_MS) await rm(path, { force: true });
   }
 }

@@ -41,3 +41,12 @@ export async function forgetFile(storage: UrlStorage, path: string): Promise<Sto
 export async function isStored(storage: UrlStorage, url: string): Promise<boolean> {
   return (await storage.list()).some((entry) => entry.uploadUrl === url);
 }
+
+/** The endpoint stored with an upload of `url` (`undefined`: none stored, or an old entry). */
+export async function storedEndpoint(
+  storage: UrlStorage,
+  url: string,
+): Promise<string | undefined> {
+  return (await storage.list()).find((entry) => entry.uploadUrl === url && entry.endpoint)
+    ?.endpoint;
+}

@@ -232,8 +232,8 @@ async function gone(
   const { ctx, job } = attempt;
   if (ctx.storage !== undefined) await forgetUrl(ctx.storage, url);
   const result = await attempt.failed(error, signal);
-  ctx.reporter.log(goneHint(job.name, new URL('.', url).href));
-  return result;
+  ctx.reporter.log(goneHint(job.name, ctx.client.url));
+  return { ...result, gone: true };
 }
 
 async function transferStdin(attempt: Attempt, signal: AbortSignal): Promise<TransferResult> {

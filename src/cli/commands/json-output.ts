@@ -6,6 +6,7 @@
 import { errorJson } from '../batch/results.js';
 import type { CliIo } from '../cli-io.js';
 import { errorLines, exitCodeFor } from '../report-error.js';
+import { jsonText } from '../terminal-text.js';
 
 export interface OutputFlags {
   json?: boolean | undefined;
@@ -24,12 +25,12 @@ export async function withFailureOutput(
   } catch (error) {
     for (const line of errorLines(error, flags.verbose === true)) io.stderr.write(`${line}\n`);
     if (flags.json === true) {
-      io.stdout.write(`${JSON.stringify({ ok: false, ...fields, error: errorJson(error) })}\n`);
+      io.stdout.write(`${jsonText({ ok: false, ...fields, error: errorJson(error) })}\n`);
     }
     return exitCodeFor(error);
   }
 }
 
 export function writeJson(io: CliIo, value: Record<string, unknown>): void {
-  io.stdout.write(`${JSON.stringify({ ok: true, ...value })}\n`);
+  io.stdout.write(`${jsonText({ ok: true, ...value })}\n`);
 }

@@ -3,21 +3,44 @@
  */
 
 import { redactUrl, type ServerInfo, type UploadInfo } from '../../index.node.js';
+import { storedEndpoint } from '../batch/stored-uploads.js';
 import type { CliIo } from '../cli-io.js';
-import { type ClientFlags, createClient } from '../client-options.js';
+import { type ClientFlags, createClient, openUrlStore } from '../client-options.js';
+import { credentialScope } from '../credential-scope.js';
+import { terminalText } from '../terminal-text.js';
 import { formatBytes } from '../units.js';
 import { type OutputFlags, withFailureOutput, writeJson } from './json-output.js';
 
 export interface RequestFlags extends ClientFlags, OutputFlags {}
 
-/** The endpoint a client needs for an upload URL: the URL's own origin and folder. */
-function endpointFor(uploadUrl: string): string {
-  return new URL('.', uploadUrl).href;
+/** `info` and `delete`: the request flags, `--endpoint` and `--store-file`. */
+export interface UrlRequestFlags extends RequestFlags {
+  endpoint?: string | undefined;
+  storeFile?: string | undefined;
+}
+
+/**
+ * A client for requests to `url`: credentials only to `--endpoint`'s origin, else to the
+ * endpoint the URL store kept with the upload, else to the URL's own (the user named it).
+ */
+async function clientFor(url: string, flags: UrlRequestFlags, io: CliIo) {
+  let stored: string | undefined;
+  if (flags.endpoint === undefined) {
+    const warn = (message: string) => io.stderr.write(`warning: ${message}\n`);
+    const store = openUrlStore(flags.storeFile, warn);
+    stored = await storedEndpoint(store.storage, url).catch((error: unknown) => {
+      warn(`the URL store was not read (${(error as Error).message})`);
+      return undefined;
+    });
+  }
+  const scope = credentialScope(url, { given: flags.endpoint, stored, named: true }, flags);
+  return createClient(scope.endpoint, scope.flags);
 }
 
 function table(rows: ReadonlyArray<readonly [string, string]>): string {
   const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}\n`).join('');
+  // The values are the server's (metadata, versions, extensions): none may act.
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${terminalText(value)}\n`).join('');
 }
 
 export function formatUploadInfo(url: string, info: UploadInfo): string {
@@ -53,10 +76,10 @@ export function formatServerInfo(endpoint: string, info: ServerInfo): string {
   ]);
 }
 
-export async function infoCommand(url: string, flags: RequestFlags, io: CliIo): Promise<number> {
+export async function infoCommand(url: string, flags: UrlRequestFlags, io: CliIo): Promise<number> {
   const shown = redactUrl(url);
   return withFailureOutput(io, flags, { url: shown }, async () => {
-    const client = createClient(endpointFor(url), flags);
+    const client = await clientFor(url, flags, io);
     const info = await client.getUploadInfo(url);
     if (flags.json === true) writeJson(io, { url: shown, ...info, length: info.length ?? null });
     else io.stdout.write(formatUploadInfo(shown, info));
@@ -64,13 +87,17 @@ export async function infoCommand(url: string, flags: RequestFlags, io: CliIo): 
   });
 }
 
-export async function deleteCommand(url: string, flags: RequestFlags, io: CliIo): Promise<number> {
+export async function deleteCommand(
+  url: string,
+  flags: UrlRequestFlags,
+  io: CliIo,
+): Promise<number> {
   const shown = redactUrl(url);
   return withFailureOutput(io, flags, { url: shown }, async () => {
-    const client = createClient(endpointFor(url), flags);
+    const client = await clientFor(url, flags, io);
     await client.deleteUpload(url);
     if (flags.json === true) writeJson(io, { url: shown, deleted: true });
-    else io.stdout.write(`deleted ${shown}\n`);
+    else io.stdout.write(`deleted ${terminalText(shown)}\n`);
     return 0;
   });
 }
@@ -86,7 +113,7 @@ export async function serverInfoCommand(
     const info = await client.getServerInfo();
     if (info.versions.length === 0 && info.extensions.length === 0) {
       io.stderr.write(
-        `hint: ${shown} answered without Tus-Version or Tus-Extension: is this a tus endpoint? (our server's is http://HOST:PORT/files/)\n`,
+        `hint: ${terminalText(shown)} answered without Tus-Version or Tus-Extension: is this a tus endpoint? (our server's is http://HOST:PORT/files/)\n`,
       );
     }
     if (flags.json === true) {

@@ -14,6 +14,7 @@ import type { CliIo } from '../cli-io.js';
 import { parseHttpUrl } from '../flag-values.js';
 import { checked } from '../flags.js';
 import { describeError } from '../report-error.js';
+import { terminalText } from '../terminal-text.js';
 import { parseDuration, parseInteger, parseSize } from '../units.js';
 
 export interface ServeFlags {
@@ -137,7 +138,7 @@ function serverOptions(flags: ServeFlags, directory: string, io: CliIo): TusServ
     ...(flags.maxSize === undefined ? {} : { maxSize: flags.maxSize }),
     ...(flags.expireAfter === undefined ? {} : { expireAfterMs: flags.expireAfter }),
     ...(flags.publicUrl === undefined ? {} : { publicUrl: flags.publicUrl }),
-    onError: (error, context) => io.stderr.write(`${errorLine(error, context)}\n`),
+    onError: (error, context) => io.stderr.write(`${terminalText(errorLine(error, context))}\n`),
   };
 }
 
@@ -189,7 +190,8 @@ export async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number
       const method = requestMethod(req);
       res.on('close', () => {
         const ms = Math.round(performance.now() - startedAt);
-        io.stderr.write(`${logLine(method, req, res, ms)}\n`);
+        // A client's request line and method override: none of its characters may act.
+        io.stderr.write(`${terminalText(logLine(method, req, res, ms))}\n`);
       });
     });
   }

@@ -8,6 +8,7 @@ import { runBatch } from '../batch/batch-runner.js';
 import { expandInputs } from '../batch/inputs.js';
 import type { TransferJob } from '../batch/job.js';
 import { BatchJournal, batchKey } from '../batch/journal.js';
+import { storedEndpoint } from '../batch/stored-uploads.js';
 import type { CliIo } from '../cli-io.js';
 import {
   type ClientFlags,
@@ -15,8 +16,9 @@ import {
   createClient,
   openUrlStore,
 } from '../client-options.js';
+import { credentialScope, withheldNote } from '../credential-scope.js';
 import { chooseProgressMode, createProgressReporter } from '../progress/progress.js';
-import { CliUsageError } from '../units.js';
+import { CliUsageError, NotStoredError } from '../units.js';
 
 export interface TransferFlags extends ClientFlags {
   json?: boolean | undefined;
@@ -38,6 +40,8 @@ export interface UploadFlags extends TransferFlags {
 
 export interface ResumeFlags extends TransferFlags {
   url?: string | undefined;
+  /** `--endpoint`: the origin the credential headers are for. */
+  endpoint?: string | undefined;
 }
 
 /** The library's default retries, when `--retries` is not given. */
@@ -104,6 +108,7 @@ export async function uploadCommand(
     return await runBatch(jobs, {
       ...runSettings(flags, io, jobs.length),
       client,
+      endpoint: client.url,
       storage: store?.storage,
       journal,
       concurrency: flags.concurrency,
@@ -125,6 +130,7 @@ export async function resumeCommand(file: string, flags: ResumeFlags, io: CliIo)
   }
   const path = resolve(file);
   let url = flags.url;
+  let stored: string | undefined;
   let problem: Error | undefined;
   if (url === undefined && store !== undefined) {
     // The endpoint matters only to create uploads; a look-up sends no request.
@@ -134,25 +140,33 @@ export async function resumeCommand(file: string, flags: ResumeFlags, io: CliIo)
       return [];
     });
     url = previous?.uploadUrl;
+    stored = previous?.endpoint;
     if (url === undefined && problem === undefined) {
-      problem = Object.assign(
-        new Error(
-          `${file}: no stored upload for this file (it finished, was forgotten, changed since, or is under 1 MiB, which is not stored): pass --url URL, or upload it again`,
-        ),
-        { code: 'ENOENT' },
+      problem = new NotStoredError(
+        `${file}: no stored upload for this file (it finished, was forgotten, changed since, or is under 1 MiB, which is not stored): pass --url URL, or upload it again`,
       );
     }
+  } else if (url !== undefined && store !== undefined && flags.endpoint === undefined) {
+    stored = await storedEndpoint(store.storage, url).catch(() => undefined);
   }
   const job: TransferJob = { name: file, path, metadata: {}, uploadUrl: url, problem };
-  const client = createClient(
-    url === undefined ? 'http://localhost/' : new URL('.', url).href,
-    flags,
-    store,
-  );
+  const scope =
+    url === undefined
+      ? undefined
+      : credentialScope(
+          url,
+          { given: flags.endpoint, stored, named: flags.url !== undefined },
+          flags,
+        );
+  if (url !== undefined && scope !== undefined && scope.withheld.length > 0) {
+    io.stderr.write(`${withheldNote(`the upload of ${file}`, url, scope)}\n`);
+  }
+  const client = createClient(scope?.endpoint ?? 'http://localhost/', scope?.flags ?? flags, store);
   try {
     return await runBatch([job], {
       ...runSettings(flags, io, 1),
       client,
+      endpoint: client.url,
       storage: store?.storage,
       journal: undefined,
       concurrency: 1,

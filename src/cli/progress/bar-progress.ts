@@ -3,6 +3,8 @@
  * the bottom (`LiveArea`); the upload URL, retries, results and errors are written above
  * it, whole. A finished file leaves the area and says so above it.
  */
+
+import { terminalText } from '../terminal-text.js';
 import { formatBytes, formatSpeed } from '../units.js';
 import { FileTracker } from './file-tracker.js';
 import { LiveArea } from './live-area.js';
@@ -109,12 +111,12 @@ export class BarProgress implements ProgressReporter {
   }
 
   log(line: string): void {
-    this.#area.writeAbove(line);
+    this.#area.writeAbove(terminalText(line));
   }
 
   result(line: string): void {
-    if (this.out.isTTY === true) this.#area.writeAbove(line, this.out);
-    else this.out.write(`${line}\n`);
+    if (this.out.isTTY === true) this.#area.writeAbove(terminalText(line), this.out);
+    else this.out.write(`${terminalText(line)}\n`);
   }
 
   skipped(): void {

@@ -3,6 +3,8 @@
  * its upload URL, each retry at once, a line per running file every `intervalMs`, and a
  * line when it ends.
  */
+
+import { terminalText } from '../terminal-text.js';
 import { formatBytes } from '../units.js';
 import { FileTracker } from './file-tracker.js';
 import { plainLine } from './progress-fields.js';
@@ -43,11 +45,11 @@ export class PlainProgress implements ProgressReporter {
   }
 
   log(line: string): void {
-    this.sink.write(`${line}\n`);
+    this.sink.write(`${terminalText(line)}\n`);
   }
 
   result(line: string): void {
-    this.out.write(`${line}\n`);
+    this.out.write(`${terminalText(line)}\n`);
   }
 
   skipped(): void {}
@@ -68,10 +70,10 @@ export class NoProgress implements ProgressReporter {
     return { update() {}, finish() {} };
   }
   log(line: string): void {
-    this.sink?.write(`${line}\n`);
+    this.sink?.write(`${terminalText(line)}\n`);
   }
   result(line: string): void {
-    this.out.write(`${line}\n`);
+    this.out.write(`${terminalText(line)}\n`);
   }
   skipped(): void {}
   stop(): void {}

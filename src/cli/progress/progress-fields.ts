@@ -7,6 +7,7 @@
 import type { UploadStats } from '../../index.node.js';
 import { describeError } from '../report-error.js';
 import { showUrlsIn } from '../show-url.js';
+import { terminalText } from '../terminal-text.js';
 import { formatBytes, formatDuration, formatSpeed } from '../units.js';
 
 /** The uploader's pending retry (`UploadStats.retry`). */
@@ -84,7 +85,7 @@ function waitText(ms: number): string {
 /** `retry 1 of 3 in 2s: <reason>` for a pending retry (`now` while it runs). */
 export function retryText(retry: RetryState, wallNow: number = Date.now()): string {
   const when = waitText(retry.at - wallNow);
-  return `retry ${retry.attempt} of ${retry.maxRetries} ${when}: ${showUrlsIn(describeError(retry.error))}`;
+  return `retry ${retry.attempt} of ${retry.maxRetries} ${when}: ${terminalText(showUrlsIn(describeError(retry.error)))}`;
 }
 
 export function progressFields(

@@ -69,23 +69,11 @@ export interface CreateFinalArgs {
 
 /**
  * Limits the server states for one upload's requests (the draft's `Upload-Limit`): the
- * chunk loop keeps its bodies within them.
+ * sizing policy keeps bodies within them (`nextSize` in sizing-policy.ts).
  */
 export interface AppendLimits {
   maxAppendSize?: number | undefined;
   minAppendSize?: number | undefined;
-}
-
-/** `size` within the server's stated body limits (`remaining` may make a last chunk smaller). */
-export function withinLimits(
-  size: number,
-  remaining: number,
-  limits: AppendLimits | undefined,
-): number {
-  const max = limits?.maxAppendSize;
-  const min = limits?.minAppendSize;
-  const within = max !== undefined && max > 0 ? Math.min(size, max) : size;
-  return min !== undefined && within < min ? Math.min(min, remaining, max ?? min) : within;
 }
 
 /** Ms the answer's request spent connecting (`HttpResponse.connectMs`), for the sizing clock. */

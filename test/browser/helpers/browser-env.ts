@@ -104,11 +104,16 @@ export async function startStaticServer(
   };
 }
 
+function fixture(name: string): string {
+  return readFileSync(join(here, '..', 'fixtures', name), 'utf8');
+}
+
 /** The files of the test page: the bundle, the harness (with its bytes), and a page that loads them. */
 export function harnessFiles(): Record<string, [string, string | Uint8Array]> {
   const html =
     '<!doctype html><meta charset="utf-8"><title>harness</title><link rel="icon" href="data:,">' +
-    '<script type="module" src="/harness.js"></script>';
+    '<script type="module" src="/harness.js"></script>' +
+    '<script type="module" src="/storage.js"></script>';
   return {
     '/': ['text/html; charset=utf-8', html],
     '/index.browser.js': ['text/javascript', readBundle()],
@@ -116,6 +121,8 @@ export function harnessFiles(): Record<string, [string, string | Uint8Array]> {
       'text/javascript',
       readFileSync(join(here, '..', 'fixtures', 'harness.js'), 'utf8'),
     ],
+    '/storage.js': ['text/javascript', fixture('storage.js')],
+    '/worker.js': ['text/javascript', fixture('worker.js')],
     '/make-bytes.js': [
       'text/javascript',
       readFileSync(join(here, '..', 'fixtures', 'make-bytes.js'), 'utf8'),

@@ -61,7 +61,10 @@ describe('parallelUploads with storeUrl (our server)', () => {
     }
     const entries = await storage.list();
     assert.equal(entries.length, 3);
-    for (const entry of entries) assert.match(entry.fingerprint, /#parallel:[123]\/3:\d+-\d+$/);
+    for (const entry of entries) {
+      assert.match(entry.fingerprint, /#parallel:[123]\/3:\d+-\d+$/);
+      assert.equal(entry.endpoint, server.endpoint, 'each partial keeps its endpoint');
+    }
 
     const second: string[] = [];
     const two = client(storage, second);

@@ -74,6 +74,7 @@ describe('resume across sessions with storeUrl', () => {
         announced.push(url);
         // Stored by the time the hook runs, and no PATCH has gone out yet.
         assert.equal((await storage.list())[0]?.uploadUrl, url);
+        assert.equal((await storage.list())[0]?.endpoint, first.url, 'with its endpoint');
         assert.deepEqual(log, ['OPTIONS', 'POST']);
       },
     });

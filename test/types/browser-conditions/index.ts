@@ -1,5 +1,5 @@
 // A browser project that asks for the browser condition: exactly the browser entry's names.
-import { TusClient, WebStorageUrlStorage } from 'resumable-upload';
+import { IndexedDbUrlStorage, TusClient, WebStorageUrlStorage } from 'resumable-upload';
 import { Upload } from 'resumable-upload/tus-js-client';
 
 declare const file: File;
@@ -7,6 +7,11 @@ const client = new TusClient('https://tus.example/files', {
   urlStorage: new WebStorageUrlStorage(),
 });
 export const url: Promise<string> = client.uploadFile({ input: file });
+// Workers: upload URLs in IndexedDB (the default there).
+export const inWorker = new TusClient('https://tus.example/files', {
+  storeUrl: true,
+  urlStorage: new IndexedDbUrlStorage({ databaseName: 'uploads' }),
+});
 export const upload = new Upload(file, { endpoint: 'https://tus.example/files' });
 
 // What must not type-check here: the other platform's names.

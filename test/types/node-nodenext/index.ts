@@ -25,3 +25,5 @@ export const isError = (e: unknown): boolean => e instanceof TusError;
 type Main = typeof import('resumable-upload');
 // @ts-expect-error WebStorageUrlStorage is the browser entry's, not Node's.
 export type NoWebStorageUrlStorage = Main['WebStorageUrlStorage'];
+// @ts-expect-error IndexedDbUrlStorage is the browser entry's, not Node's.
+export type NoIndexedDbUrlStorage = Main['IndexedDbUrlStorage'];

@@ -89,6 +89,20 @@ for (const [name, make] of implementations) {
       assert.equal((await storage.get('fp-stream'))?.size, undefined);
     });
 
+    it('the endpoint an upload was created at survives the round trip; an old entry has none', async () => {
+      const storage = make();
+      await storage.set('with', entry(1, { endpoint: 'http://127.0.0.1:1080/files/' }));
+      await storage.set('old', entry(2));
+      assert.equal((await storage.get('with'))?.endpoint, 'http://127.0.0.1:1080/files/');
+      assert.equal((await storage.get('old'))?.endpoint, undefined);
+      assert.ok(!('endpoint' in ((await storage.get('old')) ?? {})), 'no endpoint key at all');
+      const listed = await storage.list();
+      assert.equal(
+        listed.find((e) => e.fingerprint === 'with')?.endpoint,
+        'http://127.0.0.1:1080/files/',
+      );
+    });
+
     it('returns copies: changing a result does not change the store', async () => {
       const storage = make();
       await storage.set('fp-1', entry(1));

@@ -82,6 +82,22 @@ describe('AdaptiveChunkSize', () => {
     }
   });
 
+  it('issue 26, far links: at RTT 300 ms / 50 Mbit/s and 600 ms / 20 Mbit/s chunks grow past 4 s until the round trip is ~2 %', () => {
+    for (const [rtt, mbit] of [
+      [300, 50],
+      [600, 20],
+    ] as const) {
+      const rate = (mbit * 1e6) / 8 / 1000;
+      const last = run(new AdaptiveChunkSize(), rate, rtt, 5).at(-1)!;
+      const overhead = rtt / (rtt + last / rate);
+      assert.ok(
+        overhead <= 0.021 || last === DEFAULT_MAX_CHUNK,
+        `RTT ${rtt}: ${last} B, round trip ${(overhead * 100).toFixed(1)} % of the chunk`,
+      );
+      assert.ok(last / rate > MAX_CHUNK_MS, `RTT ${rtt}: ${last / rate} ms`);
+    }
+  });
+
   it('on a slow uplink a chunk lasts at most a few seconds, and may go under 1 MiB', () => {
     const rate = 2e6 / 8 / 1000; // 2 Mbit/s
     const sizes = run(new AdaptiveChunkSize(), rate, 60, 4);
@@ -167,8 +183,10 @@ describe('AdaptiveChunkSize', () => {
     sizer.chunkDone(MiB, rtt + MiB / rate);
     sizer.chunkDone(sizer.current, rtt + sizer.current / rate);
     sizer.chunkDone(sizer.current, rtt + sizer.current / rate);
-    // With the round trip right again, the chunk lasts about the time cap, not three times it.
-    assert.ok(sizer.current / rate <= MAX_CHUNK_MS * 1.05, `${sizer.current / rate} ms`);
+    // With the round trip right again, the chunk lasts what a 2 % round-trip share needs (or
+    // the time cap, whichever is longer), not what three round trips would.
+    const needed = Math.max(MAX_CHUNK_MS, (rtt * 0.98) / 0.02);
+    assert.ok(sizer.current / rate <= needed * 1.05, `${sizer.current / rate} ms`);
   });
 
   it('cannot foresee the next size before a rate is known', () => {
