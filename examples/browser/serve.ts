@@ -39,22 +39,60 @@ export async function startExampleSite(port = 0): Promise<{ origin: string; serv
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`no ${file} (run npm run build?)`);
     }
   });
-  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', fail);
+      done();
+    });
+  });
   const address = server.address() as AddressInfo;
   return { origin: `http://127.0.0.1:${address.port}`, server };
+}
+
+/** One line for a port that cannot be listened on (taken, or not ours to take); else undefined. */
+export function portProblem(error: unknown, what: string, port: number): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') {
+    return `examples/browser: port ${port} (${what}) is in use; give free ports: node --import tsx examples/browser/serve.ts [pagePort] [tusPort] (0 picks one)`;
+  }
+  if (code === 'EACCES') {
+    return `examples/browser: port ${port} (${what}) is not allowed here; give ports above 1023: node --import tsx examples/browser/serve.ts [pagePort] [tusPort]`;
+  }
+  return undefined;
 }
 
 async function main(): Promise<void> {
   const pagePort = Number(process.argv[2] ?? 8080);
   const tusPort = Number(process.argv[3] ?? 1080);
   const { createTusServer } = await import('../../src/server/index.js');
-  const site = await startExampleSite(pagePort);
+  let site: Awaited<ReturnType<typeof startExampleSite>>;
+  try {
+    site = await startExampleSite(pagePort);
+  } catch (error) {
+    const line = portProblem(error, 'the page', pagePort);
+    if (line === undefined) throw error;
+    console.error(line);
+    process.exitCode = 1;
+    return;
+  }
   const tus = createTusServer({
     directory: join(ROOT, 'uploads'),
     path: '/files',
     allowedOrigins: [site.origin],
   });
-  const endpoint = await tus.listen(tusPort, '127.0.0.1');
+  let endpoint: string;
+  try {
+    endpoint = await tus.listen(tusPort, '127.0.0.1');
+  } catch (error) {
+    site.server.close();
+    await tus.close();
+    const line = portProblem(error, 'the tus server', tusPort);
+    if (line === undefined) throw error;
+    console.error(line);
+    process.exitCode = 1;
+    return;
+  }
   console.log(`tus server: ${endpoint} (files in uploads/)`);
   console.log(`open ${site.origin}/examples/browser/?endpoint=${encodeURIComponent(endpoint)}`);
   process.once('SIGINT', () => {

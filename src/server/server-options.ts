@@ -28,6 +28,7 @@ export interface ServerErrorContext {
   url?: string | undefined;
 }
 
+/** What `createTusServer` / `new TusServer` take: only `directory` is required. */
 export interface TusServerOptions {
   /** Folder holding one data file and one `.json` info file per upload (created if missing). */
   directory: string;
@@ -125,6 +126,7 @@ export interface TusServerOptions {
   draftVersions?: readonly InteropVersion[] | undefined;
 }
 
+/** `TusServerOptions` with every default filled in: what `TusServer.options` holds. */
 export interface ResolvedServerOptions {
   directory: string;
   path: string;
@@ -152,6 +154,7 @@ export interface ResolvedServerOptions {
   draftVersions: readonly InteropVersion[];
 }
 
+/** The default of each optional `TusServerOptions` value. */
 export const SERVER_DEFAULTS = {
   path: '/files',
   trustProxy: false,

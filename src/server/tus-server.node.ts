@@ -26,6 +26,7 @@ import { UploadLocks } from './upload-locks.js';
 import { isUploadId, type StoredUpload, TusServerRequestError } from './upload-record.js';
 import { type RequestPlace, uploadIdFromUrl, uploadUrl } from './upload-urls.js';
 
+/** The tus extensions the server offers (its `Tus-Extension` answer to OPTIONS). */
 export const SERVER_EXTENSIONS = [
   'creation',
   'creation-with-upload',
@@ -50,7 +51,21 @@ function placeOf(req: IncomingMessage): RequestPlace {
   };
 }
 
+/**
+ * A tus server: tus 1.0 with every extension, and the IETF resumable-upload draft, over
+ * file-system storage (see {@link TusServerOptions}). Mount {@link TusServer.handle} on a
+ * `node:http` server of yours, or let {@link TusServer.listen} start one; then
+ * {@link TusServer.close}. {@link createTusServer} makes one; `new TusServer(options)` is the
+ * same.
+ * @example
+ * import { createServer } from 'node:http';
+ * import { createTusServer } from 'resumable-upload/server';
+ *
+ * const tus = createTusServer({ directory: './uploads', path: '/files' });
+ * createServer((req, res) => tus.handle(req, res)).listen(1080);
+ */
 export class TusServer {
+  /** The options as resolved: what was given, with every default filled in. */
   readonly options: Readonly<ResolvedServerOptions>;
   readonly #store: FileStore;
   readonly #locks: UploadLocks;
@@ -61,6 +76,7 @@ export class TusServer {
   #httpServer: Server | undefined;
   #closed = false;
 
+  /** Checks `options` (a `TypeError` / `RangeError` naming a bad one) and starts the recovery of `directory`. */
   constructor(options: TusServerOptions) {
     this.options = resolveServerOptions(options);
     const { directory, fsync, fileSystem, recordCacheSize, lockWaitMs } = this.options;

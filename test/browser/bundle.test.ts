@@ -66,7 +66,7 @@ describe('dist/index.browser.js', () => {
     const [ours, face, theirs] = rows;
     assert.ok(ours !== undefined && face !== undefined && theirs !== undefined);
     // A budget, so that growth is a decision: the README states the numbers.
-    assert.ok(ours.gzipped < 39 * 1024, `TusClient is ${kib(ours.gzipped)} gzipped, over 39 KiB`);
+    assert.ok(ours.gzipped < 41 * 1024, `TusClient is ${kib(ours.gzipped)} gzipped, over 41 KiB`);
     assert.ok(face.gzipped > ours.gzipped, 'the tus-js-client face carries the whole core');
     assert.ok(theirs.gzipped > 10 * 1024, 'tus-js-client was not bundled');
   });

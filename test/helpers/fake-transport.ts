@@ -4,6 +4,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { watchAbort } from '../../src/abort.js';
 import { BaseTusClient } from '../../src/client.js';
 import type { TusClientOptions } from '../../src/options.js';
 import type { Platform } from '../../src/platform.js';
@@ -58,12 +59,19 @@ export class FakeTransport implements HttpTransport {
     this.requests.push(copy);
     if (request.signal?.aborted) throw request.signal.reason;
     const answer = this.handler(copy, this.requests.length - 1);
+    // As the real transports do: one listener per signal however many requests share it,
+    // removed when the request ends (a listener each warned past ten, and stayed).
+    let unwatch = () => {};
     const aborted = new Promise<never>((_, reject) => {
-      request.signal?.addEventListener('abort', () => reject(request.signal?.reason), {
-        once: true,
-      });
+      const signal = request.signal;
+      if (signal !== undefined) unwatch = watchAbort(signal, () => reject(signal.reason));
     });
-    const settled = await Promise.race([Promise.resolve(answer), aborted]);
+    let settled: FakeAnswer;
+    try {
+      settled = await Promise.race([Promise.resolve(answer), aborted]);
+    } finally {
+      unwatch();
+    }
     return {
       status: settled.status,
       headers: lower(settled.headers ?? {}),

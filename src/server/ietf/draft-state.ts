@@ -13,6 +13,7 @@ export interface DraftRecord {
   readonly draft?: DraftState | undefined;
 }
 
+/** What the server keeps of an upload created through the IETF draft (`StoredUpload.draft`). */
 export interface DraftState {
   /** The length the client declared (`Upload-Length`, or `?1` with `Content-Length`). */
   length?: number | undefined;

@@ -111,7 +111,7 @@ function fixture(name: string): string {
 /** The files of the test page: the bundle, the harness (with its bytes), and a page that loads them. */
 export function harnessFiles(): Record<string, [string, string | Uint8Array]> {
   const html =
-    '<!doctype html><meta charset="utf-8"><title>harness</title>' +
+    '<!doctype html><meta charset="utf-8"><title>harness</title><link rel="icon" href="data:,">' +
     '<script type="module" src="/harness.js"></script>' +
     '<script type="module" src="/storage.js"></script>';
   return {

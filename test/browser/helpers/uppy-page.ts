@@ -11,7 +11,8 @@ import { repoRoot } from './browser-env.js';
 /** The page's files for `startStaticServer`: the HTML and the bundled script. */
 export async function uppyPageFiles(): Promise<Record<string, [string, string]>> {
   const html =
-    '<!doctype html><meta charset="utf-8"><title>uppy</title><script type="module" src="/page.js"></script>';
+    '<!doctype html><meta charset="utf-8"><title>uppy</title><link rel="icon" href="data:,">' +
+    '<script type="module" src="/page.js"></script>';
   return {
     '/': ['text/html; charset=utf-8', html],
     '/page.js': ['text/javascript', await bundlePage()],
