@@ -6,61 +6,11 @@
  * allows "public" and "private"); a bare workerd config needs the same `allow` list.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { type StartedOurServer, startOurServer } from '../helpers/our-server.js';
-import { FIXTURES, fileSha256, ROOT, requireBuild, sha256 } from './runtime-process.js';
-
-/** The bytes the Worker generates (fixtures/worker.mjs `pattern`). */
-export function pattern(from: number, size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  for (let i = 0; i < size; i++) {
-    const at = from + i;
-    out[i] = (at * 31 + (at >>> 8)) & 255;
-  }
-  return out;
-}
-
-/** The Worker script as wrangler would deploy it: one ES module, workerd's conditions. */
-export async function bundleWorker(): Promise<string> {
-  const out = await build({
-    entryPoints: [join(FIXTURES, 'worker.mjs')],
-    absWorkingDir: ROOT,
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['browser', 'module', 'main'],
-    logLevel: 'silent',
-  });
-  const file = out.outputFiles[0];
-  if (file === undefined) throw new Error('esbuild wrote no Worker script');
-  return file.text;
-}
-
-export interface WorkerAnswer {
-  url?: string;
-  checksum?: string | null;
-  progress?: number;
-  error?: string;
-}
-
-/** Asks the Worker to upload `size` bytes of `kind` to `endpoint`. */
-export async function workerUpload(
-  worker: Miniflare,
-  query: Record<string, string | number>,
-): Promise<WorkerAnswer> {
-  const search = new URLSearchParams(
-    Object.entries(query).map(([name, value]) => [name, String(value)]),
-  );
-  const response = await worker.dispatchFetch(`http://worker.test/?${search}`);
-  const answer = (await response.json()) as WorkerAnswer;
-  assert.equal(response.status, 200, answer.error);
-  return answer;
-}
+import { fileSha256, requireBuild, sha256 } from './runtime-process.js';
+import { bundleWorker, pattern, workerUpload } from './workerd-worker.js';
 
 describe('the browser build in workerd', () => {
   let server: StartedOurServer;
