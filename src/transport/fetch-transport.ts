@@ -35,6 +35,7 @@ import {
   isStreamedBody,
   messageWithCode,
   refuseNodeOnlyOptions,
+  type StreamedBody,
   type TransportOptions,
 } from './http-transport.js';
 import { drainAllowanceMs, RequestWatchdog } from './request-watchdog.js';
@@ -98,14 +99,19 @@ export class FetchTransport implements HttpTransport {
     try {
       let response: Response;
       try {
+        const body = await bodyOf(req);
+        const headers = headersOf(req.headers);
+        // A stream's length is not known to fetch: told, so that no chunked body goes out.
+        if (body instanceof ReadableStream) headers['Content-Length'] = String(length);
         response = await this.#fetch(url, {
           method,
-          headers: headersOf(req.headers),
-          body: await bodyOf(req),
+          headers,
+          body,
           signal: controller.signal,
           redirect: 'manual',
           credentials: req.credentials ?? 'same-origin',
-        });
+          ...(body instanceof ReadableStream && { duplex: 'half' }),
+        } as RequestInit);
       } catch (cause) {
         throw failure(cause);
       }
@@ -152,9 +158,11 @@ export function headersOf(headers: Record<string, string>): Record<string, strin
 }
 
 /**
- * The body to hand to fetch: the bytes or the Blob as they are, a streamed body gathered
- * (fetch streams request bodies only over HTTP/2), or an empty one so POST/PATCH carry
- * `Content-Length: 0`.
+ * The body to hand to fetch: the bytes or the Blob as they are, or an empty one so
+ * POST/PATCH carry `Content-Length: 0`. A streamed body goes as a `ReadableStream` where
+ * fetch streams request bodies over HTTP/1.1 (workerd, Deno, Bun, Node: `streamsBodies`),
+ * so a chunk is never held whole; a browser streams them only over HTTP/2, so there (a
+ * service worker, which has no XMLHttpRequest) it is gathered into one array.
  */
 async function bodyOf(req: HttpRequest): Promise<BodyInit | null> {
   const { body } = req;
@@ -162,6 +170,7 @@ async function bodyOf(req: HttpRequest): Promise<BodyInit | null> {
     return req.method === 'POST' || req.method === 'PATCH' ? new Uint8Array(0) : null;
   }
   if (!isStreamedBody(body)) return body as Uint8Array<ArrayBuffer> | Blob;
+  if (streamsBodies()) return streamOf(body);
   const all = new Uint8Array(body.length);
   let at = 0;
   for await (const piece of body.pieces()) {
@@ -169,6 +178,60 @@ async function bodyOf(req: HttpRequest): Promise<BodyInit | null> {
     at += piece.byteLength;
   }
   return all;
+}
+
+/**
+ * The pieces as a stream fetch pulls one at a time. Each piece is copied: its buffer is
+ * reused two pieces later (chunk-pipeline.ts), and fetch does not say when it has left.
+ */
+function streamOf(body: StreamedBody): ReadableStream<Uint8Array> {
+  const pieces = body.pieces()[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await pieces.next();
+        if (next.done === true) controller.close();
+        else controller.enqueue(next.value.slice());
+      },
+      async cancel() {
+        await pieces.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+let streaming: boolean | undefined;
+
+/**
+ * Whether this runtime's fetch streams a request body over HTTP/1.1: it knows `duplex`
+ * (a `Request` reads it, and does not take the stream for text), and it is not a browser.
+ */
+export function streamsBodies(): boolean {
+  streaming ??= detectStreaming();
+  return streaming;
+}
+
+function detectStreaming(): boolean {
+  const agent = (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent;
+  if (typeof agent === 'string' && agent.startsWith('Mozilla/')) return false;
+  try {
+    let asked = false;
+    const init = {
+      method: 'POST',
+      body: new ReadableStream(),
+      get duplex() {
+        asked = true;
+        return 'half';
+      },
+    };
+    const typed = new Request('http://stream.test/', init as RequestInit).headers.has(
+      'Content-Type',
+    );
+    return asked && !typed;
+  } catch {
+    return false;
+  }
 }
 
 /** The response body as text, at most `max` bytes of it; the rest is not read. */
