@@ -1,5 +1,5 @@
 /**
- * The Worker of the workerd tests (fixtures/worker.mjs): bundled as wrangler would, asked to
+ * The Workers of the workerd tests (fixtures/worker.mjs, fixtures/stream-body-worker.ts): bundled as wrangler would, asked to
  * upload over `dispatchFetch`, and the pattern of bytes it generates.
  */
 import assert from 'node:assert/strict';
@@ -19,9 +19,9 @@ export function pattern(from: number, size: number): Uint8Array {
 }
 
 /** The Worker script as wrangler would deploy it: one ES module, workerd's conditions. */
-export async function bundleWorker(): Promise<string> {
+export async function bundleWorker(entry = 'worker.mjs'): Promise<string> {
   const out = await build({
-    entryPoints: [join(FIXTURES, 'worker.mjs')],
+    entryPoints: [join(FIXTURES, entry)],
     absWorkingDir: ROOT,
     bundle: true,
     write: false,

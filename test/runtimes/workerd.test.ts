@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Miniflare } from 'miniflare';
 import { type StartedOurServer, startOurServer } from '../helpers/our-server.js';
+import { create } from '../helpers/raw-http.js';
 import { fileSha256, requireBuild, sha256 } from './runtime-process.js';
 import { bundleWorker, pattern, workerUpload } from './workerd-worker.js';
 
@@ -46,4 +47,30 @@ describe('the browser build in workerd', () => {
       assert.equal(await fileSha256(server.dataPath(answer.url ?? '')), sha256(pattern(0, size)));
     });
   }
+
+  it('the fetch transport streams a chunk’s pieces in workerd, not gathered first: bytes equal', async () => {
+    const pieces = 64; // 4 MiB in 64 KiB pieces
+    const size = pieces * 64 * 1024;
+    const streaming = new Miniflare({
+      modules: true,
+      script: await bundleWorker('stream-body-worker.ts'),
+      compatibilityDate: '2026-04-01',
+    });
+    try {
+      const url = await create(server.endpoint, { 'Upload-Length': String(size) });
+      const search = new URLSearchParams({ url, pieces: String(pieces) });
+      const response = await streaming.dispatchFetch(`http://worker.test/?${search}`);
+      const answer = (await response.json()) as Record<string, unknown>;
+      assert.equal(answer.streams, true, 'workerd takes request streams');
+      assert.equal(answer.status, 204);
+      assert.equal(answer.offset, String(size));
+      assert.ok(
+        Number(answer.madeAtFetch) < pieces,
+        `pieces made before fetch: ${answer.madeAtFetch}`,
+      );
+      assert.equal(await fileSha256(server.dataPath(url)), sha256(pattern(0, size)));
+    } finally {
+      await streaming.dispose();
+    }
+  });
 });
