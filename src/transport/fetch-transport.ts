@@ -110,7 +110,8 @@ export class FetchTransport implements HttpTransport {
           signal: controller.signal,
           redirect: 'manual',
           credentials: req.credentials ?? 'same-origin',
-          ...(body instanceof ReadableStream && { duplex: 'half' }),
+          // Needed by a stream body (Node), allowed with any.
+          duplex: 'half',
         } as RequestInit);
       } catch (cause) {
         throw failure(cause);
@@ -170,35 +171,26 @@ async function bodyOf(req: HttpRequest): Promise<BodyInit | null> {
     return req.method === 'POST' || req.method === 'PATCH' ? new Uint8Array(0) : null;
   }
   if (!isStreamedBody(body)) return body as Uint8Array<ArrayBuffer> | Blob;
-  if (streamsBodies()) return streamOf(body);
-  const all = new Uint8Array(body.length);
-  let at = 0;
-  for await (const piece of body.pieces()) {
-    all.set(piece, at);
-    at += piece.byteLength;
-  }
-  return all;
+  const stream = streamOf(body);
+  return streamsBodies() ? stream : new Response(stream).arrayBuffer();
 }
 
 /**
- * The pieces as a stream fetch pulls one at a time. Each piece is copied: its buffer is
- * reused two pieces later (chunk-pipeline.ts), and fetch does not say when it has left.
+ * The pieces as a stream fetch pulls. Each piece is copied: its buffer is reused two pieces
+ * later (chunk-pipeline.ts), and fetch does not say when it has left.
  */
 function streamOf(body: StreamedBody): ReadableStream<Uint8Array> {
   const pieces = body.pieces()[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const next = await pieces.next();
-        if (next.done === true) controller.close();
-        else controller.enqueue(next.value.slice());
-      },
-      async cancel() {
-        await pieces.return?.();
-      },
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await pieces.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value.slice());
     },
-    { highWaterMark: 0 },
-  );
+    async cancel() {
+      await pieces.return?.();
+    },
+  });
 }
 
 let streaming: boolean | undefined;
@@ -206,23 +198,24 @@ let streaming: boolean | undefined;
 /**
  * Whether this runtime's fetch streams a request body over HTTP/1.1: it is not a browser
  * (a browser streams them only over HTTP/2), and a `Request` takes a stream as a body rather
- * than as text (`[object ReadableStream]`, `text/plain`). Node reads `duplex` (asked for);
+ * than as text (`[object ReadableStream]`, `text/plain`). Node needs `duplex: 'half'`;
  * workerd streams without reading it.
  */
 export function streamsBodies(): boolean {
-  streaming ??= detectStreaming();
-  return streaming;
-}
-
-function detectStreaming(): boolean {
-  const agent = (globalThis as { navigator?: { userAgent?: unknown } }).navigator?.userAgent;
-  if (typeof agent === 'string' && agent.startsWith('Mozilla/')) return false;
   try {
-    const init = { method: 'POST', body: new ReadableStream(), duplex: 'half' };
-    return !new Request('http://stream.test/', init as RequestInit).headers.has('Content-Type');
+    streaming ??=
+      !String((globalThis as { navigator?: Navigator }).navigator?.userAgent).startsWith(
+        'Mozilla/',
+      ) &&
+      !new Request('http://s/', {
+        method: 'POST',
+        body: new ReadableStream(),
+        duplex: 'half',
+      } as RequestInit).headers.has('Content-Type');
   } catch {
-    return false;
+    streaming = false;
   }
+  return streaming;
 }
 
 /** The response body as text, at most `max` bytes of it; the rest is not read. */
