@@ -15,6 +15,9 @@
  *   proxy, agents or certificates (`proxy`, `agents`, `ca`, `cert`, `key` are refused).
  * - Cookies go to another origin only with `credentials: 'include'` (the request's own).
  * - Browsers set `Content-Length` themselves (the header is forbidden to scripts).
+ * - A streamed body (pieces of a large chunk) goes as a `ReadableStream` with its
+ *   `Content-Length` where fetch streams over HTTP/1.1 (workerd, Deno, Bun, Node); a browser
+ *   streams only over HTTP/2, so there it is gathered first.
  * - A `Cache-Control` request header would need a CORS preflight that tus servers
  *   (@tus/server among them) do not allow, and the `cache: 'no-store'` mode makes Chromium
  *   skip its preflight cache (one preflight per request): neither is sent. The server's
