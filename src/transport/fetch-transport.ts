@@ -15,6 +15,9 @@
  *   proxy, agents or certificates (`proxy`, `agents`, `ca`, `cert`, `key` are refused).
  * - Cookies go to another origin only with `credentials: 'include'` (the request's own).
  * - Browsers set `Content-Length` themselves (the header is forbidden to scripts).
+ * - A streamed body (pieces of a large chunk) goes as a `ReadableStream` with its
+ *   `Content-Length` where fetch streams over HTTP/1.1 (workerd, Deno, Bun, Node); a browser
+ *   streams only over HTTP/2, so there it is gathered first.
  * - A `Cache-Control` request header would need a CORS preflight that tus servers
  *   (@tus/server among them) do not allow, and the `cache: 'no-store'` mode makes Chromium
  *   skip its preflight cache (one preflight per request): neither is sent. The server's
@@ -35,6 +38,7 @@ import {
   isStreamedBody,
   messageWithCode,
   refuseNodeOnlyOptions,
+  type StreamedBody,
   type TransportOptions,
 } from './http-transport.js';
 import { drainAllowanceMs, RequestWatchdog } from './request-watchdog.js';
@@ -98,14 +102,20 @@ export class FetchTransport implements HttpTransport {
     try {
       let response: Response;
       try {
+        const body = await bodyOf(req);
+        const headers = headersOf(req.headers);
+        // A stream's length is not known to fetch: told, so that no chunked body goes out.
+        if (body instanceof ReadableStream) headers['Content-Length'] = String(length);
         response = await this.#fetch(url, {
           method,
-          headers: headersOf(req.headers),
-          body: await bodyOf(req),
+          headers,
+          body,
           signal: controller.signal,
           redirect: 'manual',
           credentials: req.credentials ?? 'same-origin',
-        });
+          // Needed by a stream body (Node), allowed with any.
+          duplex: 'half',
+        } as RequestInit);
       } catch (cause) {
         throw failure(cause);
       }
@@ -152,9 +162,11 @@ export function headersOf(headers: Record<string, string>): Record<string, strin
 }
 
 /**
- * The body to hand to fetch: the bytes or the Blob as they are, a streamed body gathered
- * (fetch streams request bodies only over HTTP/2), or an empty one so POST/PATCH carry
- * `Content-Length: 0`.
+ * The body to hand to fetch: the bytes or the Blob as they are, or an empty one so
+ * POST/PATCH carry `Content-Length: 0`. A streamed body goes as a `ReadableStream` where
+ * fetch streams request bodies over HTTP/1.1 (workerd, Deno, Bun, Node: `streamsBodies`),
+ * so a chunk is never held whole; a browser streams them only over HTTP/2, so there (a
+ * service worker, which has no XMLHttpRequest) it is gathered into one array.
  */
 async function bodyOf(req: HttpRequest): Promise<BodyInit | null> {
   const { body } = req;
@@ -162,13 +174,51 @@ async function bodyOf(req: HttpRequest): Promise<BodyInit | null> {
     return req.method === 'POST' || req.method === 'PATCH' ? new Uint8Array(0) : null;
   }
   if (!isStreamedBody(body)) return body as Uint8Array<ArrayBuffer> | Blob;
-  const all = new Uint8Array(body.length);
-  let at = 0;
-  for await (const piece of body.pieces()) {
-    all.set(piece, at);
-    at += piece.byteLength;
+  const stream = streamOf(body);
+  return streamsBodies() ? stream : new Response(stream).arrayBuffer();
+}
+
+/**
+ * The pieces as a stream fetch pulls. Each piece is copied: its buffer is reused two pieces
+ * later (chunk-pipeline.ts), and fetch does not say when it has left.
+ */
+function streamOf(body: StreamedBody): ReadableStream<Uint8Array> {
+  const pieces = body.pieces()[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await pieces.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value.slice());
+    },
+    async cancel() {
+      await pieces.return?.();
+    },
+  });
+}
+
+let streaming: boolean | undefined;
+
+/**
+ * Whether this runtime's fetch streams a request body over HTTP/1.1: it is not a browser
+ * (a browser streams them only over HTTP/2), and a `Request` takes a stream as a body rather
+ * than as text (`[object ReadableStream]`, `text/plain`). Node needs `duplex: 'half'`;
+ * workerd streams without reading it.
+ */
+export function streamsBodies(): boolean {
+  try {
+    streaming ??=
+      !String((globalThis as { navigator?: Navigator }).navigator?.userAgent).startsWith(
+        'Mozilla/',
+      ) &&
+      !new Request('http://s/', {
+        method: 'POST',
+        body: new ReadableStream(),
+        duplex: 'half',
+      } as RequestInit).headers.has('Content-Type');
+  } catch {
+    streaming = false;
   }
-  return all;
+  return streaming;
 }
 
 /** The response body as text, at most `max` bytes of it; the rest is not read. */
