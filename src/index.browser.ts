@@ -73,7 +73,7 @@ export type {
 } from './options.js';
 export type { DraftProtocol } from './protocol/ietf/interop.js';
 export type { MetadataEncoding } from './protocol/metadata.js';
-export type { ProtocolName } from './protocol/protocol-names.js';
+export type { ProtocolName, ProtocolOption } from './protocol/protocol-names.js';
 export { InMemoryUrlStorage } from './storage/in-memory-url-storage.js';
 export {
   type IndexedDbFactoryLike,

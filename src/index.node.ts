@@ -66,7 +66,7 @@ export type {
 } from './options.js';
 export type { DraftProtocol } from './protocol/ietf/interop.js';
 export type { MetadataEncoding } from './protocol/metadata.js';
-export type { ProtocolName } from './protocol/protocol-names.js';
+export type { ProtocolName, ProtocolOption } from './protocol/protocol-names.js';
 export type { DefaultPathContext } from './storage/default-path.node.js';
 export { defaultUrlStoragePath } from './storage/default-path.node.js';
 export { FileUrlStorage, type FileUrlStorageOptions } from './storage/file-url-storage.node.js';
