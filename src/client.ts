@@ -270,7 +270,7 @@ export class BaseTusClient implements TusClientApi {
     const checked = checkUploadUrl(url);
     const signal = checkSignal(options.signal);
     // `protocol: 'auto'`: the DELETE is the chosen protocol's (its version headers).
-    await this.#protocol.settle?.(signal);
+    if (this.#protocol.settle !== undefined) await this.#protocol.settle(signal);
     await this.#requester.sendExpecting('DELETE', checked, [204, 200], { signal });
   }
 

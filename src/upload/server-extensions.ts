@@ -33,7 +33,7 @@ export async function requireFeature(
   purpose: string,
   signal?: AbortSignal,
 ): Promise<void> {
-  await ctx.protocol.settle?.(signal);
+  if (ctx.protocol.settle !== undefined) await ctx.protocol.settle(signal);
   const needs = ctx.protocol.requires(feature);
   if (needs === true) return;
   if (needs === false) {
@@ -52,7 +52,7 @@ export async function offersFeature(
   feature: ProtocolFeature,
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
-  await ctx.protocol.settle?.(signal);
+  if (ctx.protocol.settle !== undefined) await ctx.protocol.settle(signal);
   const needs = ctx.protocol.requires(feature);
   return typeof needs === 'boolean' ? needs : offersExtension(ctx, needs, signal);
 }
@@ -98,7 +98,7 @@ export async function chooseChecksum(
 ): Promise<ChecksumAlgorithm | undefined> {
   const wanted = ctx.options.checksum;
   if (wanted === false) return undefined;
-  await ctx.protocol.settle?.(signal);
+  if (ctx.protocol.settle !== undefined) await ctx.protocol.settle(signal);
   const own = ctx.protocol.checksumAlgorithms;
   if (own !== undefined) return chooseOwnChecksum(ctx, own, wanted);
   let info: ServerInfo;
