@@ -9,6 +9,8 @@
  * DELETE ends whatever is going on with its upload. Protocol-free: any handler that changes
  * an upload (tus today, another protocol later) takes its lease here.
  */
+
+import { newTurn, type Turn } from './locker/turn.js';
 import { TusServerRequestError } from './upload-record.js';
 
 /** Why a holder is asked to stop (the `reason` of its aborted signal). */
@@ -19,21 +21,6 @@ export interface Lease {
   readonly signal: AbortSignal;
   /** Lets the next request in; calling it again does nothing. */
   release(): void;
-}
-
-interface Turn {
-  readonly controller: AbortController;
-  /** Resolves once this turn is over: released, or abandoned and its predecessor over. */
-  readonly over: Promise<void>;
-  readonly end: () => void;
-}
-
-function newTurn(): Turn {
-  let end = (): void => {};
-  const over = new Promise<void>((resolve) => {
-    end = resolve;
-  });
-  return { controller: new AbortController(), over, end };
 }
 
 /** Whether `promise` settles within `ms`. */

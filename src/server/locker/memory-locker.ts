@@ -9,21 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { TusLockError } from '../store/store-errors.js';
 import type { Locker, LockLease, LockRequest, StopReason } from './locker.js';
-
-interface Turn {
-  readonly controller: AbortController;
-  /** Resolves once this turn is over: released, or given up and its predecessor over. */
-  readonly over: Promise<void>;
-  readonly end: () => void;
-}
-
-function newTurn(): Turn {
-  let end = (): void => {};
-  const over = new Promise<void>((resolve) => {
-    end = resolve;
-  });
-  return { controller: new AbortController(), over, end };
-}
+import { newTurn, type Turn } from './turn.js';
 
 /** Which comes first: the holder let go, `ms` passed, or this turn was told to stop. */
 async function waitFor(
